@@ -1,0 +1,26 @@
+using Org.BouncyCastle.Crypto.Engines;
+using Org.BouncyCastle.Crypto.Parameters;
+
+namespace CityCard.Security.Primitives;
+
+/// <summary>
+/// Two-key triple DES (EDE: encrypt K1, decrypt K2, encrypt K1) over a 16-byte key, with the key schedule
+/// computed once. Keys with equal halves are accepted (then it equals single DES), as the card world needs
+/// for transport and test keys. Immutable and thread-safe.
+/// </summary>
+public sealed class TripleDesCipher
+{
+    private readonly DesEdeEngine encryptor = new();
+
+    /// <summary>Creates a cipher for a 16-byte key K1 ‖ K2.</summary>
+    public TripleDesCipher(ReadOnlySpan<byte> key)
+    {
+        KeyGuard.RequireLength(key, 16, nameof(key));
+        var copy = key.ToArray();
+        encryptor.Init(true, new KeyParameter(copy));
+        Array.Clear(copy);
+    }
+
+    /// <summary>Encrypts one 8-byte block.</summary>
+    public void Encrypt(ReadOnlySpan<byte> input, Span<byte> output) => encryptor.ProcessBlock(input, output);
+}
