@@ -1,0 +1,77 @@
+using System.CommandLine;
+using CityCard.Cli.Commands;
+
+namespace CityCard.Cli;
+
+/// <summary>Builds the command tree and runs one invocation with uniform error handling.</summary>
+internal static class CliApp
+{
+    /// <summary>Runs the tool; returns the process exit code.</summary>
+    public static int Run(string[] args, CliContext context)
+    {
+        var root = new RootCommand("CityCard — city one-card (城市一卡通) platform: cards, terminals, clearing.");
+        foreach (var command in Commands(context))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                context.Error.WriteLine($"error: {error.Message}");
+            }
+
+            context.Error.WriteLine($"Try '{CommandPath(parsed)} --help'.");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException e)
+        {
+            context.Error.WriteLine($"error: {e.Message}");
+            context.Error.WriteLine($"Try '{CommandPath(parsed)} --help'.");
+            return ExitCodes.Usage;
+        }
+        catch (ArgumentException e)
+        {
+            // Argument values are validated by the libraries, whose messages name the argument.
+            context.Error.WriteLine($"error: {WithoutParameterSuffix(e)}");
+            context.Error.WriteLine($"Try '{CommandPath(parsed)} --help'.");
+            return ExitCodes.Usage;
+        }
+        catch (CliFailure e)
+        {
+            context.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    internal static IEnumerable<Command> Commands(CliContext context)
+    {
+        yield return KeysCommands.Build(context);
+        yield return CryptoCommands.Build(context);
+    }
+
+    private static string WithoutParameterSuffix(ArgumentException e)
+    {
+        var suffix = $" (Parameter '{e.ParamName}')";
+        return e.ParamName is not null && e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message;
+    }
+
+    private static string CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var result = parsed.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Add(result.Command is RootCommand ? "citycard" : result.Command.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+}

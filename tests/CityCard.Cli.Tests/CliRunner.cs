@@ -1,0 +1,25 @@
+namespace CityCard.Cli.Tests;
+
+/// <summary>Runs the tool in process and captures its streams.</summary>
+internal static class CliRunner
+{
+    public static CliResult Run(params string[] args) => RunWith(null, new Dictionary<string, string>(), args);
+
+    public static CliResult RunWith(string? input, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        using var stdin = new StringReader(input ?? string.Empty);
+        var context = new CliContext(stdin, stdout, stderr)
+        {
+            GetEnvironment = name => environment.TryGetValue(name, out var value) ? value : null,
+        };
+        var code = CliApp.Run(args, context);
+        return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+}
+
+internal sealed record CliResult(int ExitCode, string Out, string Error)
+{
+    public string Line => Out.TrimEnd();
+}
