@@ -11,8 +11,16 @@ public readonly record struct BcdDateTime
     /// <summary>Length in bytes.</summary>
     public const int Length = 7;
 
+    // The 7 BCD bytes, computed once: records are written and MACed far more often than they are created.
+    private readonly ulong packed;
+
     /// <summary>Creates a value from a calendar date-time (seconds precision; the kind is ignored).</summary>
-    public BcdDateTime(DateTime value) => Value = new DateTime(value.Year, value.Month, value.Day, value.Hour, value.Minute, value.Second, DateTimeKind.Unspecified);
+    public BcdDateTime(DateTime value)
+    {
+        Value = new DateTime(value.Year, value.Month, value.Day, value.Hour, value.Minute, value.Second, DateTimeKind.Unspecified);
+        packed = ((ulong)Bcd(value.Year / 100) << 48) | ((ulong)Bcd(value.Year % 100) << 40) | ((ulong)Bcd(value.Month) << 32)
+            | ((ulong)Bcd(value.Day) << 24) | ((ulong)Bcd(value.Hour) << 16) | ((ulong)Bcd(value.Minute) << 8) | Bcd(value.Second);
+    }
 
     /// <summary>The date-time (kind unspecified: it is local time of the card's city).</summary>
     public DateTime Value { get; }
@@ -67,14 +75,9 @@ public readonly record struct BcdDateTime
     /// <summary>Writes 7 BCD bytes.</summary>
     public void WriteTo(Span<byte> destination)
     {
-        var v = Value;
-        destination[0] = Bcd(v.Year / 100);
-        destination[1] = Bcd(v.Year % 100);
-        destination[2] = Bcd(v.Month);
-        destination[3] = Bcd(v.Day);
-        destination[4] = Bcd(v.Hour);
-        destination[5] = Bcd(v.Minute);
-        destination[6] = Bcd(v.Second);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(destination, unchecked((uint)(packed >> 24)));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(destination[4..], unchecked((ushort)(packed >> 8)));
+        destination[6] = unchecked((byte)packed);
     }
 
     /// <inheritdoc />

@@ -69,10 +69,15 @@ public abstract class EpKey
 
     private sealed class DesEpKey : EpKey
     {
-        private readonly TripleDesCipher cipher;
+        private TripleDesCipher? cipher;
 
         public DesEpKey(ReadOnlySpan<byte> key)
-            : base(key.ToArray()) => cipher = new TripleDesCipher(key);
+            : base(key.ToArray())
+        {
+        }
+
+        // A derived key is often only folded into a TAC key and never used to encrypt: build its schedule on first use.
+        private TripleDesCipher Cipher => cipher ??= new TripleDesCipher(KeyBytes);
 
         public override EpAlgorithm Algorithm => EpAlgorithm.Des;
 
@@ -80,7 +85,7 @@ public abstract class EpKey
         {
             RequireSessionInput(input);
             Span<byte> key = stackalloc byte[8];
-            cipher.Encrypt(input, key);
+            Cipher.Encrypt(input, key);
             return MacKey.Create(EpAlgorithm.Des, key);
         }
 
@@ -95,17 +100,22 @@ public abstract class EpKey
 
         private protected override void EncryptFactorPair(ReadOnlySpan<byte> factorPair, Span<byte> output)
         {
-            cipher.Encrypt(factorPair[..8], output[..8]);
-            cipher.Encrypt(factorPair[8..], output[8..]);
+            var prepared = Cipher;
+            prepared.Encrypt(factorPair[..8], output[..8]);
+            prepared.Encrypt(factorPair[8..], output[8..]);
         }
     }
 
     private sealed class Sm4EpKey : EpKey
     {
-        private readonly Sm4Cipher cipher;
+        private Sm4Cipher? cipher;
 
         public Sm4EpKey(ReadOnlySpan<byte> key)
-            : base(key.ToArray()) => cipher = new Sm4Cipher(key);
+            : base(key.ToArray())
+        {
+        }
+
+        private Sm4Cipher Cipher => cipher ??= new Sm4Cipher(KeyBytes);
 
         public override EpAlgorithm Algorithm => EpAlgorithm.Sm4;
 
@@ -115,13 +125,13 @@ public abstract class EpKey
             Span<byte> block = stackalloc byte[16];
             block.Clear();
             input.CopyTo(block);
-            cipher.Encrypt(block, block);
+            Cipher.Encrypt(block, block);
             return MacKey.Create(EpAlgorithm.Sm4, block);
         }
 
         public override MacKey TacKey() => MacKey.Create(EpAlgorithm.Sm4, KeyBytes);
 
         private protected override void EncryptFactorPair(ReadOnlySpan<byte> factorPair, Span<byte> output) =>
-            cipher.Encrypt(factorPair, output);
+            Cipher.Encrypt(factorPair, output);
     }
 }

@@ -1,5 +1,4 @@
 using Org.BouncyCastle.Crypto.Engines;
-using Org.BouncyCastle.Crypto.Parameters;
 
 namespace CityCard.Security.Primitives;
 
@@ -12,22 +11,35 @@ public sealed class DesCipher
     /// <summary>DES block size in bytes.</summary>
     public const int BlockSize = 8;
 
-    private readonly DesEngine encryptor = new();
-    private readonly DesEngine decryptor = new();
+    private readonly DesEngine encryptor;
+    private readonly byte[] key;
+    private DesEngine? decryptor;
 
     /// <summary>Creates a cipher for an 8-byte key.</summary>
     public DesCipher(ReadOnlySpan<byte> key)
     {
         KeyGuard.RequireLength(key, 8, nameof(key));
-        var copy = key.ToArray();
-        encryptor.Init(true, new KeyParameter(copy));
-        decryptor.Init(false, new KeyParameter(copy));
-        Array.Clear(copy);
+        this.key = key.ToArray();
+        encryptor = DesKeySchedule.Create(key, encrypting: true);
     }
 
     /// <summary>Encrypts one 8-byte block; input and output may overlap.</summary>
     public void Encrypt(ReadOnlySpan<byte> input, Span<byte> output) => encryptor.ProcessBlock(input, output);
 
     /// <summary>Decrypts one 8-byte block; input and output may overlap.</summary>
-    public void Decrypt(ReadOnlySpan<byte> input, Span<byte> output) => decryptor.ProcessBlock(input, output);
+    public void Decrypt(ReadOnlySpan<byte> input, Span<byte> output) => Decryptor().ProcessBlock(input, output);
+
+    // Most keys only ever encrypt (MACs, session keys), so the decryption schedule is built on first use.
+    // Two threads racing here build equal engines; either result is correct.
+    private DesEngine Decryptor()
+    {
+        if (decryptor is { } ready)
+        {
+            return ready;
+        }
+
+        var engine = DesKeySchedule.Create(key, encrypting: false);
+        decryptor = engine;
+        return engine;
+    }
 }

@@ -1,5 +1,4 @@
 using Org.BouncyCastle.Crypto.Engines;
-using Org.BouncyCastle.Crypto.Parameters;
 
 namespace CityCard.Security.Primitives;
 
@@ -10,15 +9,13 @@ namespace CityCard.Security.Primitives;
 /// </summary>
 public sealed class TripleDesCipher
 {
-    private readonly DesEdeEngine encryptor = new();
+    private readonly DesEdeEngine encryptor;
 
     /// <summary>Creates a cipher for a 16-byte key K1 ‖ K2.</summary>
     public TripleDesCipher(ReadOnlySpan<byte> key)
     {
         KeyGuard.RequireLength(key, 16, nameof(key));
-        var copy = key.ToArray();
-        encryptor.Init(true, new KeyParameter(copy));
-        Array.Clear(copy);
+        encryptor = DesKeySchedule.CreateEde(key);
     }
 
     /// <summary>Encrypts one 8-byte block.</summary>
