@@ -27,7 +27,7 @@ internal static class KeysCommands
             ["keyVersion"] = (int)keySet.KeyVersion,
             ["cityCode"] = keySet.HomeCity.ToString(),
         };
-        foreach (var role in Enum.GetValues<KeyRole>())
+        foreach (var role in DemoKeySet.CardRoles)
         {
             json[DemoKeySet.RoleName(role)] = Hex.Format(keySet.Master(role).ExportBytes());
         }

@@ -8,7 +8,7 @@ namespace CityCard.Security.Keys;
 /// The public CityCard demo key set: master keys derived deterministically from a published seed string, so that tests,
 /// demos and outside programs can verify MACs and TACs. <b>Never for production</b>: anyone can recompute these keys.
 /// Each key is the first 16 bytes of SHA-256(<see cref="Seed"/> ‖ "/" ‖ algorithm ‖ "/" ‖ role), with role names
-/// purchase, load, tac, maintenance, pinUnblock and algorithm des or sm4.
+/// purchase, load, tac, maintenance, pinUnblock, terminalMaster and algorithm des or sm4.
 /// </summary>
 public static class DemoKeySet
 {
@@ -29,8 +29,12 @@ public static class DemoKeySet
         KeyRole.Tac => "tac",
         KeyRole.Maintenance => "maintenance",
         KeyRole.PinUnblock => "pinUnblock",
+        KeyRole.TerminalMaster => "terminalMaster",
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "unknown key role"),
     };
+
+    /// <summary>The roles whose keys are diversified into every card (the terminal master key is not).</summary>
+    public static IReadOnlyList<KeyRole> CardRoles { get; } = [KeyRole.Purchase, KeyRole.Load, KeyRole.Tac, KeyRole.Maintenance, KeyRole.PinUnblock];
 
     /// <summary>Builds the demo key set for an algorithm.</summary>
     public static IssuerKeySet Create(EpAlgorithm algorithm)

@@ -17,4 +17,10 @@ public enum KeyRole
 
     /// <summary>PIN unblock / reload.</summary>
     PinUnblock,
+
+    /// <summary>
+    /// Issuer terminal master key: never put on a card; each terminal's batch-upload key is diversified from it by the
+    /// terminal's device id (docs/batch-format.md).
+    /// </summary>
+    TerminalMaster,
 }
