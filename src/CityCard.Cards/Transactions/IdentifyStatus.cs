@@ -1,0 +1,9 @@
+namespace CityCard.Cards.Transactions;
+
+/// <summary>Result of identifying a card.</summary>
+internal enum IdentifyStatus
+{
+    Identified,
+    NotCityCard,
+    Lost,
+}
