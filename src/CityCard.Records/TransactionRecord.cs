@@ -36,7 +36,7 @@ public sealed record TransactionRecord
     /// <summary>The PSAM terminal number (purchase) or the outlet's terminal number (load).</summary>
     public required TerminalId Terminal { get; init; }
 
-    /// <summary>Terminal transaction serial number from the PSAM (purchase); the outlet's serial for loads.</summary>
+    /// <summary>Terminal transaction serial number from the PSAM (purchase); 0 for loads and access events.</summary>
     public uint Ttsn { get; init; }
 
     /// <summary>Transaction date-time (card/host time, China Standard Time).</summary>

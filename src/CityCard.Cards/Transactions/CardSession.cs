@@ -4,7 +4,7 @@ using CityCard.Cards.Application;
 namespace CityCard.Cards.Transactions;
 
 /// <summary>Shared steps of the drivers: sending to a card that may leave the field, and identifying a city card.</summary>
-internal static class CardSession
+public static class CardSession
 {
     /// <summary>Sends a command; false when the card was lost (removed or unpowered) instead of answering.</summary>
     public static bool TrySend(IApduChannel card, ReadOnlySpan<byte> command, out ResponseApdu response)

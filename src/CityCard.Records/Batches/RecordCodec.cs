@@ -3,9 +3,10 @@ using CityCard.Security.Ep;
 
 namespace CityCard.Records.Batches;
 
-/// <summary>The 80-byte record layout of batch format v1 (docs/batch-format.md).</summary>
-internal static class RecordCodec
+/// <summary>The 80-byte record layout of batch format v1 (docs/batch-format.md); terminals also use it in their journals.</summary>
+public static class RecordCodec
 {
+    /// <summary>Writes a record into 80 bytes; values that do not fit raise <see cref="ArgumentException"/> naming the field.</summary>
     public static void Write(TransactionRecord record, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -42,6 +43,7 @@ internal static class RecordCodec
         BinaryPrimitives.WriteUInt32BigEndian(destination[74..], record.Extra2);
     }
 
+    /// <summary>Reads and checks 80 bytes; <paramref name="offset"/> is the record's position in its file, for error messages.</summary>
     public static TransactionRecord Read(ReadOnlySpan<byte> source, long offset)
     {
         var kind = (RecordKind)source[0];

@@ -1,0 +1,153 @@
+using CityCard.Cards.Apdu;
+using CityCard.Cards.Cos;
+using CityCard.Cards.Issuance;
+using CityCard.Cards.Transactions;
+using CityCard.Records;
+using CityCard.Terminals.Common;
+using CityCard.Terminals.Core;
+
+namespace CityCard.Terminals.Outlet;
+
+/// <summary>
+/// A card sale and top-up outlet (售卡、充值网点). Loads are online: the card's INITIALIZE FOR LOAD goes to the centre,
+/// which verifies MAC1 with the issuer load key and answers with the host time and MAC2; CREDIT FOR LOAD returns the TAC,
+/// which the centre verifies. A load torn after the centre's authorisation is kept and finished with GET TRANSACTION
+/// PROVE when the card returns — loaded once, never twice. The cash drawer is journalled for the shift report.
+/// </summary>
+public sealed class TopUpOutlet
+{
+    private readonly LoadExchange exchange;
+
+    /// <summary>Creates an outlet whose loads are authorised by <paramref name="authority"/> under terminal number <paramref name="terminal"/>.</summary>
+    public TopUpOutlet(TerminalCore core, ILoadAuthority authority, Security.Ep.TerminalId terminal)
+    {
+        Core = core ?? throw new ArgumentNullException(nameof(core));
+        exchange = new LoadExchange(authority ?? throw new ArgumentNullException(nameof(authority)), terminal);
+    }
+
+    /// <summary>The terminal core.</summary>
+    public TerminalCore Core { get; }
+
+    /// <summary>Loads <paramref name="amountFen"/> paid in cash; first finishes a torn load of the same card.</summary>
+    public TapResult Load(IApduChannel card, long amountFen)
+    {
+        if (amountFen is <= 0 or > 100_000_00)
+        {
+            throw new ArgumentOutOfRangeException(nameof(amountFen), amountFen, "a load is 1 fen to 100,000 yuan");
+        }
+
+        if (CardSession.Identify(card, out var info, out _) == IdentifyStatus.Identified
+            && Core.Pending.FirstOrDefault(p => p.Kind == "load" && p.Asn == info!.Asn.ToString()) is { } pending)
+        {
+            var recovered = Recover(card, pending);
+            if (recovered is not null)
+            {
+                return recovered;
+            }
+        }
+
+        var result = exchange.Load(card, checked((uint)amountFen));
+        var context = new RecordContext { MerchantId = Core.Config.OperatorId, FullFareFen = amountFen };
+        switch (result.Outcome)
+        {
+            case LoadOutcome.Completed:
+            {
+                var record = Core.Append(ToRecord(result.Record!, context, RecordMarks.None));
+                Core.AppendCash(new CashMovement("load", amountFen, record.Asn.ToString(), Core.Clock.GetUtcNow()));
+                return new TapResult(TapOutcome.Completed, $"Loaded {PurchaseTerminal.Yuan(amountFen)} — balance {PurchaseTerminal.Yuan(record.BalanceAfterFen)}", record, record.BalanceAfterFen);
+            }
+
+            case LoadOutcome.TacInvalid:
+            {
+                var record = Core.Append(ToRecord(result.Record!, context, RecordMarks.None));
+                Core.AppendCash(new CashMovement("load", amountFen, record.Asn.ToString(), Core.Clock.GetUtcNow()));
+                return new TapResult(TapOutcome.Refused, "Card loaded but its TAC did not verify — reported to the centre", record, record.BalanceAfterFen);
+            }
+
+            case LoadOutcome.Interrupted:
+                Core.AddPending(PendingTransaction.FromLoad(result.Request!, result.Authorization!, context));
+                return new TapResult(TapOutcome.PresentAgain, "Card moved away during the load — present the same card again (it will be loaded once)");
+            case LoadOutcome.BalanceLimit:
+                return new TapResult(TapOutcome.Refused, "Load refused: the card's balance would exceed its limit");
+            case LoadOutcome.Blocked:
+                return new TapResult(TapOutcome.Refused, "Card blocked — cannot load");
+            case LoadOutcome.Mac1Invalid:
+                return new TapResult(TapOutcome.Refused, "The centre refused the card (MAC1 invalid) — nothing loaded");
+            case LoadOutcome.UnknownKey:
+                return new TapResult(TapOutcome.Refused, "The centre does not know this card's key version — nothing loaded");
+            case LoadOutcome.Declined:
+                return new TapResult(TapOutcome.Refused, "The centre declined the load — nothing loaded");
+            case LoadOutcome.CardRemoved:
+                return new TapResult(TapOutcome.PresentAgain, "Card not read — present it again (nothing loaded)");
+            default:
+                return new TapResult(TapOutcome.Refused, $"Load failed ({result}) — nothing loaded");
+        }
+    }
+
+    /// <summary>Sells a new card: personalises it and takes the deposit in cash. Returns the card to hand over.</summary>
+    public SoftCard SellCard(CardIssuer issuer, CardIssueRequest request, long depositFen)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfNegative(depositFen);
+        var card = issuer.Issue(request);
+        Core.AppendCash(new CashMovement("deposit", depositFen, request.Asn.ToString(), Core.Clock.GetUtcNow()));
+        return card;
+    }
+
+    /// <summary>The shift report: loads and cash by reason since the journal began.</summary>
+    public ShiftReport Report()
+    {
+        var loads = Core.AllRecords.Where(r => r.Kind == RecordKind.Load).ToList();
+        var byReason = Core.Cash.GroupBy(c => c.Reason, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(c => c.AmountFen), StringComparer.Ordinal);
+        return new ShiftReport(loads.Count, loads.Sum(r => r.AmountFen), Core.Cash.Sum(c => c.AmountFen), byReason, Core.Pending.Count(p => p.Kind == "load"));
+    }
+
+    /// <summary>Builds the batch record of a completed load (the TTSN field is 0 for loads).</summary>
+    public static TransactionRecord ToRecord(LoadRecord load, RecordContext context, RecordMarks marks)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        ArgumentNullException.ThrowIfNull(context);
+        var r = load.Request;
+        return new TransactionRecord
+        {
+            Kind = RecordKind.Load,
+            Marks = marks,
+            CityCode = r.City,
+            Asn = r.Asn,
+            CardType = (byte)r.CardType,
+            Counter = r.OnlineCounter,
+            BalanceBeforeFen = r.BalanceBefore,
+            AmountFen = r.Amount,
+            Terminal = r.Terminal,
+            DateTime = load.HostDateTime,
+            KeyVersion = r.KeyVersion,
+            Algorithm = r.Algorithm,
+            Tac = load.Tac,
+            FullFareFen = context.FullFareFen,
+            MerchantId = context.MerchantId,
+        };
+    }
+
+    private TapResult? Recover(IApduChannel card, PendingTransaction pending)
+    {
+        var result = exchange.Recover(card, pending.ToLoadRequest(), pending.ToAuthorization());
+        switch (result.Outcome)
+        {
+            case LoadOutcome.Completed:
+            case LoadOutcome.TacInvalid:
+            {
+                var record = Core.Append(ToRecord(result.Record!, pending.Context, RecordMarks.RecoveredByProve));
+                Core.AppendCash(new CashMovement("load", record.AmountFen, record.Asn.ToString(), Core.Clock.GetUtcNow()));
+                Core.ResolvePending(pending.Sequence);
+                return new TapResult(TapOutcome.Recovered, $"The earlier load of {PurchaseTerminal.Yuan(record.AmountFen)} completed — balance {PurchaseTerminal.Yuan(record.BalanceAfterFen)}", record, record.BalanceAfterFen);
+            }
+
+            case LoadOutcome.NotCredited:
+                Core.ResolvePending(pending.Sequence);
+                return null;
+            default:
+                return null;
+        }
+    }
+}

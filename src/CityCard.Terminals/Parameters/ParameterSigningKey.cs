@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text;
+using Org.BouncyCastle.Crypto.Parameters;
+
+namespace CityCard.Terminals.Parameters;
+
+/// <summary>
+/// The centre's Ed25519 key that signs parameter files; terminals hold only the public half, so a terminal cannot forge
+/// parameters. The demo key is derived from a published seed (SHA-256 of <see cref="DemoSeed"/>) — never for production.
+/// </summary>
+public sealed class ParameterSigningKey
+{
+    /// <summary>Published seed of the demo signing key.</summary>
+    public const string DemoSeed = "CityCard demo parameter signing key v1 - NOT FOR PRODUCTION";
+
+    private readonly Ed25519PrivateKeyParameters? privateKey;
+
+    private ParameterSigningKey(Ed25519PrivateKeyParameters? privateKey, Ed25519PublicKeyParameters publicKey, string keyId)
+    {
+        this.privateKey = privateKey;
+        PublicKey = publicKey;
+        KeyId = keyId;
+    }
+
+    /// <summary>A short name of the key, written into signed files.</summary>
+    public string KeyId { get; }
+
+    internal Ed25519PublicKeyParameters PublicKey { get; }
+
+    internal Ed25519PrivateKeyParameters PrivateKey =>
+        privateKey ?? throw new InvalidOperationException("this is a verification-only key; the centre's private key is needed to sign");
+
+    /// <summary>The public demo key pair.</summary>
+    public static ParameterSigningKey Demo()
+    {
+        var seed = SHA256.HashData(Encoding.UTF8.GetBytes(DemoSeed));
+        var key = new Ed25519PrivateKeyParameters(seed);
+        return new ParameterSigningKey(key, key.GeneratePublicKey(), "demo");
+    }
+
+    /// <summary>A verification-only key from 32 public-key bytes.</summary>
+    public static ParameterSigningKey FromPublicKey(ReadOnlySpan<byte> publicKey, string keyId)
+    {
+        if (publicKey.Length != Ed25519PublicKeyParameters.KeySize)
+        {
+            throw new ArgumentException($"publicKey: expected {Ed25519PublicKeyParameters.KeySize} bytes, got {publicKey.Length}", nameof(publicKey));
+        }
+
+        return new ParameterSigningKey(null, new Ed25519PublicKeyParameters(publicKey.ToArray()), keyId);
+    }
+
+    /// <summary>The 32 public-key bytes.</summary>
+    public byte[] PublicKeyBytes() => PublicKey.GetEncoded();
+
+    /// <inheritdoc />
+    public override string ToString() => $"ParameterSigningKey({KeyId})";
+}
