@@ -20,6 +20,9 @@ public sealed partial class SoftCard
     /// <summary>The image format version this code writes and reads.</summary>
     public const int ImageVersion = 1;
 
+    // The roles a card holds (an issuer's terminal master key never goes on a card).
+    private static readonly KeyRole[] CardKeyRoles = [KeyRole.Purchase, KeyRole.Load, KeyRole.Tac, KeyRole.Maintenance, KeyRole.PinUnblock];
+
     /// <summary>Writes the card image to <paramref name="path"/> atomically (temporary file, then rename).</summary>
     public void Save(string path) => ImageEnvelope.WriteFileAtomically(path, ToImage());
 
@@ -27,7 +30,7 @@ public sealed partial class SoftCard
     public byte[] ToImage()
     {
         var keyNode = new JsonObject();
-        foreach (var role in Enum.GetValues<KeyRole>())
+        foreach (var role in CardKeyRoles)
         {
             keyNode[DemoKeySet.RoleName(role)] = Hex.Format(keys[role].ExportBytes());
         }
