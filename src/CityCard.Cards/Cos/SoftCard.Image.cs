@@ -109,7 +109,7 @@ public sealed partial class SoftCard
         }
         catch (ArgumentException e)
         {
-            throw new ImageFileException($"{source}: {e.Message}", e);
+            throw new ImageFileException($"{source}: {ImageEnvelope.PlainMessage(e)}", e);
         }
 
         card.PowerOn();

@@ -145,8 +145,17 @@ internal static class ImageEnvelope
         }
         catch (ArgumentException e)
         {
-            throw new ImageFileException($"{source}: {e.Message}", e);
+            throw new ImageFileException($"{source}: {PlainMessage(e)}", e);
         }
+    }
+
+    /// <summary>The message of an argument error without the " (Parameter 'x')" suffix .NET appends.</summary>
+    public static string PlainMessage(ArgumentException error)
+    {
+        var suffix = $" (Parameter '{error.ParamName}')";
+        return error.ParamName is not null && error.Message.EndsWith(suffix, StringComparison.Ordinal)
+            ? error.Message[..^suffix.Length]
+            : error.Message;
     }
 
     public static JsonObject GetObject(JsonObject body, string name, string source) =>

@@ -80,7 +80,7 @@ public sealed partial class SoftPsam
         }
         catch (ArgumentException e)
         {
-            throw new ImageFileException($"{source}: {e.Message}", e);
+            throw new ImageFileException($"{source}: {ImageEnvelope.PlainMessage(e)}", e);
         }
     }
 }
