@@ -1,0 +1,433 @@
+using CityCard.Clearing.Ledger;
+using CityCard.Clearing.Outcomes;
+using CityCard.Clearing.Registry;
+using CityCard.Clearing.Storage;
+using CityCard.Clearing.Verification;
+using CityCard.Records;
+using CityCard.Records.Batches;
+using CityCard.Security.Ep;
+
+namespace CityCard.Clearing.Pipeline;
+
+/// <summary>
+/// Decides every record of one verified batch (docs/clearing.md §Pipeline) and collects what the batch changes. Runs
+/// inside the store's exclusive write transaction; card state and earlier records of the same batch are kept in memory.
+/// </summary>
+internal sealed class BatchProcessor
+{
+    private readonly IClearingWriter writer;
+    private readonly TacKeyRing tacKeys;
+    private readonly ClearingOptions options;
+    private readonly BatchHeader header;
+    private readonly Dictionary<Asn, CardWork> cards = [];
+    private readonly Dictionary<RecordKey, List<PriorRecord>> seen = [];
+    private readonly Dictionary<uint, Merchant?> merchants = [];
+    private readonly Dictionary<TerminalId, Device?> meters = [];
+    private readonly PostingBuilder postings = new();
+    private readonly HashSet<RecordKey> gapsOpened = [];
+    private readonly HashSet<RecordKey> gapsClosed = [];
+    private readonly DateTime closedChinaTime;
+
+    public BatchProcessor(IClearingWriter writer, TacKeyRing tacKeys, ClearingOptions options, BatchHeader header)
+    {
+        this.writer = writer;
+        this.tacKeys = tacKeys;
+        this.options = options;
+        this.header = header;
+        closedChinaTime = header.CreatedUtc.UtcDateTime + Settlement.BusinessCalendar.ChinaOffset;
+    }
+
+    public BatchWrite Process(BatchFile batch, ReadOnlySpan<byte> file, BatchReceipt receiptTemplate, DateOnly businessDate)
+    {
+        Prefetch(batch.Records);
+        var results = new ClearedRecord[batch.Records.Count];
+        var totals = new OutcomeTotals();
+        uint blacklistSeen = 0;
+        for (var i = 0; i < results.Length; i++)
+        {
+            var record = batch.Records[i];
+            var raw = file.Slice(BatchCodec.HeaderLength + (i * BatchCodec.RecordLength), BatchCodec.RecordLength).ToArray();
+            results[i] = Decide(i, record, raw);
+            totals = totals.Add(results[i].Outcome, record.AmountFen);
+            blacklistSeen = Math.Max(blacklistSeen, record.BlacklistVersion);
+        }
+
+        LedgerTransaction? ledger = postings.IsEmpty
+            ? null
+            : new LedgerTransaction(LedgerTransactionKind.BatchClearing, businessDate, $"batch {header.DeviceId}#{header.BatchNumber}", postings.ToPostings());
+        return new BatchWrite
+        {
+            Header = header,
+            Receipt = receiptTemplate with { Totals = totals },
+            DeclaredAmountFen = batch.AmountSumFen,
+            Records = results,
+            UpdatedCards = cards.Values.Where(c => c.Changed).Select(c => c.Card).ToList(),
+            GapsOpened = gapsOpened.ToList(),
+            GapsClosed = gapsClosed.ToList(),
+            Ledger = ledger,
+            BlacklistVersionSeen = blacklistSeen,
+        };
+    }
+
+    // One round trip for the batch's cards and one for the earlier records that a duplicate check needs: only keys
+    // below a card's highest counter seen can have been seen before; new counters never need a lookup.
+    private void Prefetch(IReadOnlyList<TransactionRecord> records)
+    {
+        var asns = new HashSet<Asn>();
+        foreach (var record in records)
+        {
+            asns.Add(record.Asn);
+        }
+
+        foreach (var (asn, card) in writer.LoadCards(asns))
+        {
+            cards[asn] = new CardWork(card);
+        }
+
+        var lookups = new HashSet<RecordKey>();
+        foreach (var record in records)
+        {
+            if (!cards.TryGetValue(record.Asn, out var work))
+            {
+                continue;
+            }
+
+            var key = RecordKey.Of(record, header.DeviceId);
+            if (key.Kind == CounterKind.Access || key.Counter < work.Card.SeenNext(key.Kind))
+            {
+                lookups.Add(key);
+            }
+        }
+
+        if (lookups.Count > 0)
+        {
+            foreach (var prior in writer.FindPriorRecords(lookups))
+            {
+                Remember(prior);
+            }
+        }
+    }
+
+    private ClearedRecord Decide(int index, TransactionRecord record, byte[] raw)
+    {
+        var key = RecordKey.Of(record, header.DeviceId);
+        var order = new OrderKey(OrderKey.TimeNumber(record.DateTime), key.Kind, key.Counter);
+        var result = new ClearedRecord
+        {
+            Index = index,
+            Key = key,
+            Order = order,
+            Kind = record.Kind,
+            Reason = ReasonCode.Cleared,
+            AmountFen = record.AmountFen,
+            BalanceBeforeFen = record.BalanceBeforeFen,
+            BalanceAfterFen = record.BalanceAfterFen,
+            PartyId = record.Kind == RecordKind.Load ? header.OperatorId : record.MerchantId,
+            Raw = raw,
+        };
+
+        Merchant? merchant = null;
+        var reason = record.Kind == RecordKind.Access ? CheckAccess(record, key, raw) : Check(record, key, order, raw, out merchant);
+        result = result with { Reason = reason };
+        switch (reason.Outcome())
+        {
+            case RecordOutcome.Accepted:
+                if (record.Kind != RecordKind.Access)
+                {
+                    result = Accept(record, result, merchant!);
+                }
+
+                Remember(new PriorRecord(key, RecordOutcome.Accepted, raw));
+                break;
+            case RecordOutcome.Suspect:
+                NoteSeen(record, key);
+                Remember(new PriorRecord(key, RecordOutcome.Suspect, raw));
+                break;
+            case RecordOutcome.Duplicate:
+            case RecordOutcome.Rejected:
+                break;
+            default:
+                throw new InvalidOperationException($"unknown outcome of {reason}");
+        }
+
+        return result;
+    }
+
+    private ReasonCode CheckAccess(TransactionRecord record, RecordKey key, byte[] raw)
+    {
+        if (!cards.TryGetValue(record.Asn, out var work))
+        {
+            return ReasonCode.UnknownCard;
+        }
+
+        if (work.Card.Status == CardStatus.Cancelled)
+        {
+            return ReasonCode.CardCancelled;
+        }
+
+        return IsDuplicate(key, raw) ? ReasonCode.DuplicateRecord : ReasonCode.ClearedAccessEvent;
+    }
+
+    // The checks in the order of docs/clearing.md: the first that fails decides the outcome.
+    private ReasonCode Check(TransactionRecord record, RecordKey key, OrderKey order, byte[] raw, out Merchant? merchant)
+    {
+        merchant = null;
+        var tacKey = tacKeys.CardTacKey(record.Algorithm, record.KeyVersion, record.CityCode, record.Asn);
+        if (tacKey is null)
+        {
+            return ReasonCode.UnknownKeyVersion;
+        }
+
+        if (record.ComputeTac(tacKey) != record.Tac)
+        {
+            return ReasonCode.BadTac;
+        }
+
+        if (!cards.TryGetValue(record.Asn, out var work))
+        {
+            return ReasonCode.UnknownCard;
+        }
+
+        var card = work.Card;
+        if (card.Status == CardStatus.Cancelled)
+        {
+            return ReasonCode.CardCancelled;
+        }
+
+        if (card.City != record.CityCode)
+        {
+            return ReasonCode.CardMismatch;
+        }
+
+        if (!TerminalBelongs(record.Terminal))
+        {
+            return ReasonCode.UnknownTerminal;
+        }
+
+        merchant = Merchant(record.Kind == RecordKind.Load ? header.OperatorId : record.MerchantId);
+        if (merchant is null)
+        {
+            return ReasonCode.UnknownMerchant;
+        }
+
+        if (IsDuplicate(key, raw))
+        {
+            return ReasonCode.DuplicateRecord;
+        }
+
+        if (seen.TryGetValue(key, out var priors) && priors.Any(p => p.Outcome == RecordOutcome.Accepted))
+        {
+            return ReasonCode.ClonedCard;
+        }
+
+        return CheckContinuity(record, key, order, card, work) ?? CheckContext(record, card) ?? ReasonCode.Cleared;
+    }
+
+    private ReasonCode? CheckContinuity(TransactionRecord record, RecordKey key, OrderKey order, CardAccount card, CardWork work)
+    {
+        var next = card.Next(key.Kind);
+        if (key.Counter < card.Start(key.Kind))
+        {
+            return ReasonCode.CounterBeforeRegistration;
+        }
+
+        if (key.Counter - next > options.MaxCounterGap)
+        {
+            return ReasonCode.CounterJump;
+        }
+
+        // While counters are missing the chain has known holes: it is checked once the card's sequences are contiguous.
+        var opensGap = key.Counter > next;
+        var otherGaps = card.OpenGaps - (key.Counter < next ? 1 : 0);
+        if (opensGap || otherGaps > 0)
+        {
+            return null;
+        }
+
+        var (before, after) = Neighbours(work, order);
+        var expectedBefore = before?.BalanceAfterFen ?? card.OpeningBalanceFen;
+        if (record.BalanceBeforeFen != expectedBefore || (after is { } successor && successor.BalanceBeforeFen != record.BalanceAfterFen))
+        {
+            return ReasonCode.BalanceChainBroken;
+        }
+
+        return null;
+    }
+
+    private ReasonCode? CheckContext(TransactionRecord record, CardAccount card)
+    {
+        if (card.BlacklistedVersion is { } listed && record.BlacklistVersion >= listed)
+        {
+            return ReasonCode.UsedAfterBlacklisting;
+        }
+
+        if (record.DateTime.Value > closedChinaTime + options.FutureSkew)
+        {
+            return ReasonCode.FutureDate;
+        }
+
+        if (record.DateTime.Value < closedChinaTime - options.MaxRecordAge)
+        {
+            return ReasonCode.StaleDate;
+        }
+
+        return null;
+    }
+
+    private ClearedRecord Accept(TransactionRecord record, ClearedRecord result, Merchant merchant)
+    {
+        var work = cards[record.Asn];
+        var card = work.Card;
+        var key = result.Key;
+        var next = card.Next(key.Kind);
+        var reason = key.Counter > next ? ReasonCode.ClearedOpensGap : key.Counter < next ? ReasonCode.ClearedFillsGap : ReasonCode.Cleared;
+        var openGaps = card.OpenGaps;
+        for (var counter = next; counter < key.Counter; counter++)
+        {
+            gapsOpened.Add(key with { Counter = counter });
+            openGaps++;
+        }
+
+        if (reason == ReasonCode.ClearedFillsGap)
+        {
+            if (!gapsOpened.Remove(key))
+            {
+                gapsClosed.Add(key);
+            }
+
+            openGaps--;
+        }
+
+        var newNext = (int)Math.Max(next, key.Counter + 1);
+        var shadowDelta = record.Kind == RecordKind.Load ? record.AmountFen : -record.AmountFen;
+        card = (key.Kind == CounterKind.Online
+                ? card with { OnlineNext = newNext, OnlineSeenNext = Math.Max(card.OnlineSeenNext, newNext) }
+                : card with { OfflineNext = newNext, OfflineSeenNext = Math.Max(card.OfflineSeenNext, newNext) })
+            with
+            {
+                OpenGaps = openGaps,
+                ShadowBalanceFen = checked(card.ShadowBalanceFen + shadowDelta),
+            };
+        if (result.Order > card.ChainTip)
+        {
+            card = card with { ChainTip = result.Order, ChainBalanceFen = record.BalanceAfterFen };
+        }
+
+        work.Update(card);
+        work.Accepted.Add(new ChainLink(result.Order, record.BalanceBeforeFen, record.BalanceAfterFen));
+        result = result with { Reason = reason };
+        if (record.Kind == RecordKind.Load)
+        {
+            postings.Add(Account.OutletCash(header.OperatorId), record.AmountFen);
+            postings.Add(Account.CardFloat(record.Asn), -record.AmountFen);
+            return result;
+        }
+
+        var split = PurchaseSplit.Of(record.AmountFen, record.FullFareFen, record.Discount == DiscountKind.Concession, merchant.CommissionBps);
+        postings.Add(Account.CardFloat(record.Asn), split.AmountFen);
+        postings.Add(Account.Of(AccountKind.ConcessionSubsidyReceivable), split.SubsidyFen);
+        postings.Add(Account.Payable(merchant.MerchantId), -split.NetFen);
+        postings.Add(Account.Of(AccountKind.CommissionIncome), -split.CommissionFen);
+        return result with
+        {
+            FullFareFen = split.FullFareFen,
+            SubsidyFen = split.SubsidyFen,
+            CommissionFen = split.CommissionFen,
+            CommissionBps = merchant.CommissionBps,
+        };
+    }
+
+    // A suspect record still used its counter on the card: later copies of it must be found by the duplicate check.
+    private void NoteSeen(TransactionRecord record, RecordKey key)
+    {
+        if (key.Kind == CounterKind.Access || !cards.TryGetValue(record.Asn, out var work))
+        {
+            return;
+        }
+
+        var card = work.Card;
+        var seenNext = (int)Math.Max(card.SeenNext(key.Kind), Math.Min(key.Counter + 1, int.MaxValue));
+        if (seenNext != card.SeenNext(key.Kind))
+        {
+            work.Update(key.Kind == CounterKind.Online ? card with { OnlineSeenNext = seenNext } : card with { OfflineSeenNext = seenNext });
+        }
+    }
+
+    private (ChainLink? Before, ChainLink? After) Neighbours(CardWork work, OrderKey order)
+    {
+        var card = work.Card;
+        if (order > card.ChainTip)
+        {
+            return (card.ChainTip == OrderKey.None ? null : new ChainLink(card.ChainTip, 0, card.ChainBalanceFen), null);
+        }
+
+        var (before, after) = writer.FindNeighbours(card.Asn, order);
+        foreach (var link in work.Accepted)
+        {
+            if (link.Order < order && (before is null || link.Order > before.Value.Order))
+            {
+                before = link;
+            }
+            else if (link.Order > order && (after is null || link.Order < after.Value.Order))
+            {
+                after = link;
+            }
+        }
+
+        return (before, after);
+    }
+
+    private bool IsDuplicate(RecordKey key, byte[] raw) =>
+        seen.TryGetValue(key, out var priors)
+        && priors.Any(p => p.Outcome is RecordOutcome.Accepted or RecordOutcome.Suspect && p.Raw.AsSpan().SequenceEqual(raw));
+
+    private void Remember(PriorRecord prior)
+    {
+        if (!seen.TryGetValue(prior.Key, out var list))
+        {
+            seen[prior.Key] = list = [];
+        }
+
+        list.Add(prior);
+    }
+
+    private bool TerminalBelongs(TerminalId terminal)
+    {
+        if (header.DeviceKind != DeviceKind.TaxiCollector)
+        {
+            return terminal == header.PsamTerminal;
+        }
+
+        if (!meters.TryGetValue(terminal, out var meter))
+        {
+            meters[terminal] = meter = writer.FindDeviceByTerminal(terminal);
+        }
+
+        return meter is { Kind: DeviceKind.TaxiMeter, Status: DeviceStatus.Active } && meter.OperatorId == header.OperatorId;
+    }
+
+    private Merchant? Merchant(uint merchantId)
+    {
+        if (!merchants.TryGetValue(merchantId, out var merchant))
+        {
+            merchants[merchantId] = merchant = writer.FindMerchant(merchantId);
+        }
+
+        return merchant;
+    }
+
+    private sealed class CardWork(CardAccount card)
+    {
+        public CardAccount Card { get; private set; } = card;
+
+        public bool Changed { get; private set; }
+
+        public List<ChainLink> Accepted { get; } = [];
+
+        public void Update(CardAccount updated)
+        {
+            Card = updated;
+            Changed = true;
+        }
+    }
+}

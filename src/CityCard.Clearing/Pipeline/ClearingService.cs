@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using CityCard.Clearing.Outcomes;
+using CityCard.Clearing.Registry;
+using CityCard.Clearing.Settlement;
+using CityCard.Clearing.Storage;
+using CityCard.Clearing.Verification;
+using CityCard.Records.Batches;
+using CityCard.Security.Keys;
+
+namespace CityCard.Clearing.Pipeline;
+
+/// <summary>
+/// Ingests batch files through the verification pipeline (docs/clearing.md): file level first (format, device, file MAC
+/// under the device's upload key, trailer), then every record. Idempotent by (device id, batch number): the same file
+/// again, or concurrently, gets the stored receipt and posts nothing. A refused file is stored with its reason.
+/// </summary>
+public sealed class ClearingService
+{
+    private readonly IClearingStore store;
+    private readonly IssuerKeySet uploadKeySet;
+    private readonly TacKeyRing tacKeys;
+    private readonly TimeProvider clock;
+    private readonly ClearingOptions options;
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="store">The database.</param>
+    /// <param name="uploadKeySet">The key set whose terminal master key devices' upload keys derive from.</param>
+    /// <param name="tacKeys">Issuer TAC master keys by algorithm and key version.</param>
+    /// <param name="clock">The time source (receipt times).</param>
+    /// <param name="options">Pipeline limits; defaults when null.</param>
+    public ClearingService(IClearingStore store, IssuerKeySet uploadKeySet, TacKeyRing tacKeys, TimeProvider clock, ClearingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(uploadKeySet);
+        ArgumentNullException.ThrowIfNull(tacKeys);
+        ArgumentNullException.ThrowIfNull(clock);
+        this.store = store;
+        this.uploadKeySet = uploadKeySet;
+        this.tacKeys = tacKeys;
+        this.clock = clock;
+        this.options = options ?? new ClearingOptions();
+    }
+
+    /// <summary>Ingests one batch file and returns the centre's receipt.</summary>
+    public IngestResult Ingest(byte[] file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var sha = Convert.ToHexString(SHA256.HashData(file));
+        var now = Clock.Now(clock);
+        return store.Write(writer => IngestLocked(writer, file, sha, now));
+    }
+
+    private IngestResult IngestLocked(IClearingWriter writer, byte[] file, string sha, DateTimeOffset now)
+    {
+        var calendar = Settings.Calendar(writer);
+        var template = new BatchReceipt { FileSha256 = sha, Status = BatchStatus.Cleared, ReceivedUtc = now };
+        BatchHeader header;
+        try
+        {
+            header = BatchCodec.ReadHeader(file);
+        }
+        catch (BatchFormatException e)
+        {
+            return Refuse(writer, file, template, FileRefusal.Malformed, e.Message);
+        }
+
+        template = template with { DeviceId = header.DeviceId, BatchNumber = header.BatchNumber, BusinessDate = calendar.DayOf(header.CreatedUtc) };
+        var device = writer.FindDevice(header.DeviceId);
+        if (device is null)
+        {
+            return Refuse(writer, file, template, FileRefusal.UnknownDevice, $"device {header.DeviceId} is not registered");
+        }
+
+        if (device.Status == DeviceStatus.Revoked)
+        {
+            return Refuse(writer, file, template, FileRefusal.RevokedDevice, $"device {header.DeviceId} is revoked");
+        }
+
+        if (device.Kind != header.DeviceKind || device.OperatorId != header.OperatorId)
+        {
+            return Refuse(writer, file, template, FileRefusal.DeviceMismatch,
+                $"device {header.DeviceId} is registered as {device.Kind} of operator {device.OperatorId}, the header says {header.DeviceKind} of operator {header.OperatorId}");
+        }
+
+        BatchFile batch;
+        try
+        {
+            batch = BatchCodec.Read(file, UploadKeys.Derive(uploadKeySet, header.DeviceId));
+        }
+        catch (BatchFormatException e)
+        {
+            return Refuse(writer, file, template, e.Field == "file MAC" ? FileRefusal.BadFileMac : FileRefusal.Malformed, e.Message);
+        }
+
+        if (writer.FindBatch(header.DeviceId, header.BatchNumber) is { } existing)
+        {
+            return string.Equals(existing.Receipt.FileSha256, sha, StringComparison.Ordinal)
+                ? new IngestResult(existing.Receipt, Replayed: true)
+                : Refuse(writer, file, template, FileRefusal.BatchNumberReused,
+                    $"device {header.DeviceId} already uploaded a different batch number {header.BatchNumber} (file {existing.Receipt.FileSha256})");
+        }
+
+        var processor = new BatchProcessor(writer, tacKeys, options, header);
+        var write = processor.Process(batch, file, template, template.BusinessDate!.Value);
+        writer.SaveBatch(write);
+        return new IngestResult(write.Receipt, Replayed: false);
+    }
+
+    private static IngestResult Refuse(IClearingWriter writer, byte[] file, BatchReceipt template, FileRefusal refusal, string message)
+    {
+        if (writer.FindRefusedFile(template.FileSha256, refusal) is { } stored)
+        {
+            return new IngestResult(stored, Replayed: true);
+        }
+
+        var receipt = template with { Status = BatchStatus.Refused, Refusal = refusal, Message = message };
+        writer.SaveRefusedFile(receipt, file);
+        return new IngestResult(receipt, Replayed: false);
+    }
+}

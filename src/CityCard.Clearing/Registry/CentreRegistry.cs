@@ -1,0 +1,149 @@
+using CityCard.Clearing.Ledger;
+using CityCard.Clearing.Settlement;
+using CityCard.Clearing.Storage;
+using CityCard.Records;
+using CityCard.Security.Ep;
+
+namespace CityCard.Clearing.Registry;
+
+/// <summary>
+/// Registers devices, merchants and cards and keeps the blacklist. Every change is checked first and raises
+/// <see cref="ClearingInputException"/> naming the problem, changing nothing.
+/// </summary>
+public sealed class CentreRegistry
+{
+    private readonly IClearingStore store;
+    private readonly TimeProvider clock;
+
+    /// <summary>Creates the registry over a store.</summary>
+    public CentreRegistry(IClearingStore store, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(clock);
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /// <summary>Registers a merchant or operator.</summary>
+    public Merchant AddMerchant(uint merchantId, string name, string category, int commissionBps)
+    {
+        if (merchantId == 0)
+        {
+            throw new ClearingInputException("merchant: id 0 is reserved");
+        }
+
+        if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(category))
+        {
+            throw new ClearingInputException("merchant: name and category must not be empty");
+        }
+
+        if (commissionBps is < 0 or > Merchant.MaxCommissionBps)
+        {
+            throw new ClearingInputException($"merchant: commission {commissionBps} bps is outside 0..{Merchant.MaxCommissionBps}");
+        }
+
+        var merchant = new Merchant { MerchantId = merchantId, Name = name.Trim(), Category = category.Trim().ToLowerInvariant(), CommissionBps = commissionBps, RegisteredUtc = Clock.Now(clock) };
+        return store.Write(w => w.AddMerchant(merchant) ? merchant : throw new ClearingInputException($"merchant {merchantId} is already registered"));
+    }
+
+    /// <summary>Registers a device of an operator; a PSAM terminal number may belong to one device only.</summary>
+    public Device AddDevice(uint deviceId, DeviceKind kind, uint operatorId, TerminalId psamTerminal)
+    {
+        if (!Enum.IsDefined(kind))
+        {
+            throw new ClearingInputException($"device: kind {kind} is not defined");
+        }
+
+        var device = new Device { DeviceId = deviceId, Kind = kind, OperatorId = operatorId, PsamTerminal = psamTerminal, RegisteredUtc = Clock.Now(clock) };
+        return store.Write(w =>
+        {
+            if (w.FindMerchant(operatorId) is null)
+            {
+                throw new ClearingInputException($"device {deviceId}: operator {operatorId} is not registered (add it as a merchant first)");
+            }
+
+            if (psamTerminal.Value != 0 && w.FindDeviceByTerminal(psamTerminal) is { } other)
+            {
+                throw new ClearingInputException($"device {deviceId}: PSAM terminal {psamTerminal} already belongs to device {other.DeviceId}");
+            }
+
+            return w.AddDevice(device) ? device : throw new ClearingInputException($"device {deviceId} is already registered");
+        });
+    }
+
+    /// <summary>Revokes a device: its uploads are refused from now on.</summary>
+    public void RevokeDevice(uint deviceId) =>
+        store.Write(w => w.SetDeviceStatus(deviceId, DeviceStatus.Revoked) ? 0 : throw new ClearingInputException($"device {deviceId} is not registered"));
+
+    /// <summary>
+    /// Registers a card sold at an outlet: the deposit and opening balance are cash the outlet took
+    /// (outlet cash against card deposits and the card's float).
+    /// </summary>
+    public CardAccount SellCard(Asn asn, CityCode city, byte cardType, long depositFen, long balanceFen, int offlineCounter, int onlineCounter, uint outletOperatorId)
+    {
+        if (depositFen < 0 || balanceFen < 0)
+        {
+            throw new ClearingInputException("card: deposit and balance must not be negative");
+        }
+
+        if (offlineCounter is < 0 or > ushort.MaxValue || onlineCounter is < 0 or > ushort.MaxValue)
+        {
+            throw new ClearingInputException("card: counters are 0..65535");
+        }
+
+        var now = Clock.Now(clock);
+        var card = CardAccount.Register(asn, city, cardType, depositFen, balanceFen, offlineCounter, onlineCounter, now);
+        return store.Write(w =>
+        {
+            if (w.FindMerchant(outletOperatorId) is null)
+            {
+                throw new ClearingInputException($"card {asn}: outlet operator {outletOperatorId} is not registered");
+            }
+
+            var sale = new LedgerTransaction(
+                LedgerTransactionKind.CardSale,
+                Settings.Calendar(w).DayOf(now),
+                $"card sale {asn}",
+                [
+                    new Posting(Account.OutletCash(outletOperatorId), checked(depositFen + balanceFen)),
+                    new Posting(Account.Of(AccountKind.CardDeposits), -depositFen),
+                    new Posting(Account.CardFloat(asn), -balanceFen),
+                ]);
+            return w.AddCard(card, sale) ? card : throw new ClearingInputException($"card {asn} is already registered");
+        });
+    }
+
+    /// <summary>Reports a card lost: it goes on the blacklist (next version) and its status becomes lost.</summary>
+    public uint ReportLost(Asn asn, string reason) => store.Write(w =>
+    {
+        var card = w.FindCard(asn) ?? throw new ClearingInputException($"card {asn} is not registered");
+        if (card.BlacklistedVersion is not null)
+        {
+            throw new ClearingInputException($"card {asn} is already on the blacklist (version {card.BlacklistedVersion})");
+        }
+
+        w.SetCardStatus(asn, card.Status == CardStatus.Cancelled ? CardStatus.Cancelled : CardStatus.Lost);
+        return w.AddBlacklistEntry(asn, BlacklistAction.Add, reason, Clock.Now(clock));
+    });
+
+    /// <summary>Takes a card off the blacklist (found again); returns the new blacklist version.</summary>
+    public uint Unblock(Asn asn, string reason) => store.Write(w =>
+    {
+        var card = w.FindCard(asn) ?? throw new ClearingInputException($"card {asn} is not registered");
+        if (card.BlacklistedVersion is null)
+        {
+            throw new ClearingInputException($"card {asn} is not on the blacklist");
+        }
+
+        if (card.Status == CardStatus.Lost)
+        {
+            w.SetCardStatus(asn, CardStatus.Active);
+        }
+
+        return w.AddBlacklistEntry(asn, BlacklistAction.Remove, reason, Clock.Now(clock));
+    });
+
+    /// <summary>Cancels a card: every later record of it is rejected.</summary>
+    public void Cancel(Asn asn) =>
+        store.Write(w => w.SetCardStatus(asn, CardStatus.Cancelled) ? 0 : throw new ClearingInputException($"card {asn} is not registered"));
+}

@@ -1,0 +1,4 @@
+namespace CityCard.Clearing.Settlement;
+
+/// <summary>What a settlement run covers: the cleared, unsettled batches of the day and before, aggregated by the store.</summary>
+public sealed record SettlementInput(IReadOnlyList<long> BatchIds, IReadOnlyList<MerchantStatement> Statements, IReadOnlyList<BatchCheck> Checks);

@@ -1,0 +1,60 @@
+using CityCard.Clearing.Ledger;
+using CityCard.Clearing.Pipeline;
+using CityCard.Clearing.Registry;
+using CityCard.Clearing.Settlement;
+using CityCard.Clearing.Verification;
+using CityCard.Security.Ep;
+
+namespace CityCard.Clearing.Storage;
+
+/// <summary>Changes to the clearing database, and the lookups the pipeline makes inside its write transaction.</summary>
+public interface IClearingWriter : IClearingReader
+{
+    /// <summary>Stores a setting.</summary>
+    void SetSetting(string key, string value);
+
+    /// <summary>Registers a device; false when the id is taken.</summary>
+    bool AddDevice(Device device);
+
+    /// <summary>Changes a device's status; false when there is no such device.</summary>
+    bool SetDeviceStatus(uint deviceId, DeviceStatus status);
+
+    /// <summary>Records the blacklist version a device picked up (never lowers it).</summary>
+    void NoteBlacklistVersion(uint deviceId, uint version);
+
+    /// <summary>Registers a merchant or operator; false when the id is taken.</summary>
+    bool AddMerchant(Merchant merchant);
+
+    /// <summary>Registers a sold card with its sale's ledger transaction; false when the ASN is taken.</summary>
+    bool AddCard(CardAccount card, LedgerTransaction sale);
+
+    /// <summary>Changes a card's status; false when there is no such card.</summary>
+    bool SetCardStatus(Asn asn, CardStatus status);
+
+    /// <summary>Appends a blacklist change (next version) and updates the card; returns the new version.</summary>
+    uint AddBlacklistEntry(Asn asn, BlacklistAction action, string reason, DateTimeOffset now);
+
+    /// <summary>The cards of these ASNs that are registered.</summary>
+    IReadOnlyDictionary<Asn, CardAccount> LoadCards(IReadOnlyCollection<Asn> asns);
+
+    /// <summary>Stored records (accepted, duplicate, rejected or suspect) with any of these keys.</summary>
+    IReadOnlyList<PriorRecord> FindPriorRecords(IReadOnlyCollection<RecordKey> keys);
+
+    /// <summary>The card's accepted records just before and just after a position in card order.</summary>
+    (ChainLink? Before, ChainLink? After) FindNeighbours(Asn asn, OrderKey order);
+
+    /// <summary>Stores a cleared batch and everything it changes; returns the batch id.</summary>
+    long SaveBatch(BatchWrite batch);
+
+    /// <summary>Stores a refused file with its receipt (the bytes are kept, never dropped).</summary>
+    void SaveRefusedFile(BatchReceipt receipt, ReadOnlySpan<byte> file);
+
+    /// <summary>Appends a ledger transaction; returns its id.</summary>
+    long AppendLedger(LedgerTransaction transaction);
+
+    /// <summary>The cleared, unsettled batches of business days up to <paramref name="businessDay"/>, aggregated for settlement.</summary>
+    SettlementInput LoadSettlementInput(DateOnly businessDay);
+
+    /// <summary>Stores a settlement, marks its batches settled and appends its ledger transaction (if any).</summary>
+    void SaveSettlement(SettlementReport report, IReadOnlyList<long> batchIds, LedgerTransaction? payout);
+}

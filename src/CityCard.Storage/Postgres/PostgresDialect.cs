@@ -1,0 +1,143 @@
+using System.Data;
+using System.Data.Common;
+using CityCard.Clearing.Outcomes;
+using CityCard.Clearing.Pipeline;
+using CityCard.Clearing.Registry;
+using CityCard.Clearing.Verification;
+using CityCard.Security.Ep;
+using CityCard.Storage.Sql;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CityCard.Storage.Postgres;
+
+/// <summary>
+/// PostgreSQL: a transaction-scoped advisory lock is the database-wide write lock; reads run at REPEATABLE READ; the
+/// hot paths use arrays (<c>= ANY</c>, <c>unnest</c>) for lookups and binary COPY for inserts and card updates.
+/// </summary>
+internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDisposable
+{
+    // An arbitrary constant that names the clearing centre's write lock among advisory locks.
+    private const long WriteLockKey = 0x43_43_57_52; // "CCWR"
+
+    private readonly NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
+
+    public override DatabaseKind Kind => DatabaseKind.PostgreSql;
+
+    public override string BlobType => "BYTEA";
+
+    public override bool MigratesOnOpen => false;
+
+    public override DbConnection Open() => dataSource.OpenConnection();
+
+    public override DbTransaction BeginWrite(DbConnection connection)
+    {
+        var transaction = ((NpgsqlConnection)connection).BeginTransaction(IsolationLevel.ReadCommitted);
+        using var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({WriteLockKey})", (NpgsqlConnection)connection, transaction);
+        command.ExecuteNonQuery();
+        return transaction;
+    }
+
+    public override DbTransaction BeginRead(DbConnection connection) => ((NpgsqlConnection)connection).BeginTransaction(IsolationLevel.RepeatableRead);
+
+    public override IReadOnlyDictionary<Asn, CardAccount> LoadCards(SqlSession session, IReadOnlyCollection<Asn> asns)
+    {
+        using var command = Command(session, $"SELECT {SqlSession.CardColumns} FROM cards WHERE asn = ANY(@asns)");
+        command.Parameters.Add(new NpgsqlParameter<long[]>("asns", asns.Select(a => unchecked((long)a.Value)).ToArray()));
+        using var reader = command.ExecuteReader();
+        var cards = new Dictionary<Asn, CardAccount>(asns.Count);
+        while (reader.Read())
+        {
+            var card = SqlSession.ReadCard(reader);
+            cards[card.Asn] = card;
+        }
+
+        return cards;
+    }
+
+    public override IReadOnlyList<PriorRecord> FindPriorRecords(SqlSession session, IReadOnlyCollection<RecordKey> keys)
+    {
+        using var command = Command(
+            session,
+            """
+            SELECT r.asn, r.counter_kind, r.counter, r.outcome, r.raw FROM records r
+            JOIN unnest(@asns, @kinds, @counters) AS k(asn, kind, counter) ON r.asn = k.asn AND r.counter_kind = k.kind AND r.counter = k.counter
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long[]>("asns", keys.Select(k => unchecked((long)k.Asn.Value)).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("kinds", keys.Select(k => (long)k.Kind).ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("counters", keys.Select(k => k.Counter).ToArray()));
+        using var reader = command.ExecuteReader();
+        var found = new List<PriorRecord>();
+        while (reader.Read())
+        {
+            var key = new RecordKey(SqlSession.AsnOf(reader.GetInt64(0)), (CounterKind)reader.GetInt64(1), reader.GetInt64(2));
+            found.Add(new PriorRecord(key, (RecordOutcome)reader.GetInt64(3), reader.GetFieldValue<byte[]>(4)));
+        }
+
+        return found;
+    }
+
+    public override void InsertRecords(SqlSession session, long batchId, IReadOnlyList<ClearedRecord> records)
+    {
+        var connection = (NpgsqlConnection)session.Connection;
+        using var writer = connection.BeginBinaryImport($"COPY records ({SqlSession.RecordColumns}) FROM STDIN (FORMAT BINARY)");
+        foreach (var record in records)
+        {
+            writer.StartRow();
+            var values = SqlSession.RecordValues(batchId, record);
+            for (var i = 0; i < values.Length - 1; i++)
+            {
+                writer.Write((long)values[i], NpgsqlDbType.Bigint);
+            }
+
+            writer.Write(record.Raw, NpgsqlDbType.Bytea);
+        }
+
+        writer.Complete();
+    }
+
+    public override void UpdateCards(SqlSession session, IReadOnlyList<CardAccount> cards)
+    {
+        if (cards.Count < 64)
+        {
+            base.UpdateCards(session, cards);
+            return;
+        }
+
+        var connection = (NpgsqlConnection)session.Connection;
+        using (var create = Command(session, "CREATE TEMP TABLE IF NOT EXISTS card_updates (LIKE cards) ON COMMIT DELETE ROWS"))
+        {
+            create.ExecuteNonQuery();
+        }
+
+        using (var writer = connection.BeginBinaryImport($"COPY card_updates ({SqlSession.CardColumns}) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var card in cards)
+            {
+                writer.StartRow();
+                foreach (var value in SqlSession.CardValues(card))
+                {
+                    if (value is DBNull)
+                    {
+                        writer.WriteNull();
+                    }
+                    else
+                    {
+                        writer.Write((long)value, NpgsqlDbType.Bigint);
+                    }
+                }
+            }
+
+            writer.Complete();
+        }
+
+        var assignments = string.Join(", ", SqlSession.CardColumns.Split(", ").Skip(1).Select(c => $"{c} = u.{c}"));
+        using var update = Command(session, $"UPDATE cards c SET {assignments} FROM card_updates u WHERE c.asn = u.asn");
+        update.ExecuteNonQuery();
+    }
+
+    public void Dispose() => dataSource.Dispose();
+
+    private static NpgsqlCommand Command(SqlSession session, string sql) =>
+        new(sql, (NpgsqlConnection)session.Connection, (NpgsqlTransaction)session.Transaction);
+}

@@ -1,0 +1,78 @@
+namespace CityCard.Storage.Sql;
+
+/// <summary>
+/// The schema as numbered migrations. A migration is never edited once released; a change is a new migration.
+/// <c>{blob}</c> becomes the engine's byte-string type. Money is BIGINT fen; ASNs are stored as signed 64-bit numbers;
+/// instants as Unix seconds; business days as the number yyyyMMdd.
+/// </summary>
+internal static class Schema
+{
+    public static IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new Migration(
+            1,
+            "registry, batches, records, ledger, settlement",
+            [
+                "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                "CREATE TABLE merchants (merchant_id BIGINT PRIMARY KEY, name TEXT NOT NULL, category TEXT NOT NULL, commission_bps BIGINT NOT NULL, registered_utc BIGINT NOT NULL)",
+                "CREATE TABLE devices (device_id BIGINT PRIMARY KEY, kind BIGINT NOT NULL, operator_id BIGINT NOT NULL REFERENCES merchants (merchant_id), psam_terminal BIGINT NOT NULL, status BIGINT NOT NULL, blacklist_version BIGINT NOT NULL, registered_utc BIGINT NOT NULL)",
+                "CREATE INDEX devices_psam ON devices (psam_terminal)",
+                """
+                CREATE TABLE cards (asn BIGINT PRIMARY KEY, city BIGINT NOT NULL, card_type BIGINT NOT NULL, status BIGINT NOT NULL,
+                  deposit_fen BIGINT NOT NULL, opening_balance_fen BIGINT NOT NULL, shadow_balance_fen BIGINT NOT NULL, chain_balance_fen BIGINT NOT NULL,
+                  tip_time BIGINT NOT NULL, tip_kind BIGINT NOT NULL, tip_counter BIGINT NOT NULL,
+                  offline_start BIGINT NOT NULL, offline_next BIGINT NOT NULL, offline_seen_next BIGINT NOT NULL,
+                  online_start BIGINT NOT NULL, online_next BIGINT NOT NULL, online_seen_next BIGINT NOT NULL,
+                  open_gaps BIGINT NOT NULL, blacklisted_version BIGINT NULL, registered_utc BIGINT NOT NULL)
+                """,
+                "CREATE TABLE blacklist (version BIGINT PRIMARY KEY, asn BIGINT NOT NULL, action BIGINT NOT NULL, reason TEXT NOT NULL, added_utc BIGINT NOT NULL)",
+                """
+                CREATE TABLE batches (batch_id BIGINT PRIMARY KEY, device_id BIGINT NOT NULL, batch_number BIGINT NOT NULL, device_kind BIGINT NOT NULL,
+                  psam_terminal BIGINT NOT NULL, operator_id BIGINT NOT NULL, parameter_version BIGINT NOT NULL, created_utc BIGINT NOT NULL,
+                  business_date BIGINT NOT NULL, received_utc BIGINT NOT NULL, file_sha256 TEXT NOT NULL, declared_records BIGINT NOT NULL, declared_fen BIGINT NOT NULL,
+                  accepted BIGINT NOT NULL, accepted_fen BIGINT NOT NULL, duplicate BIGINT NOT NULL, duplicate_fen BIGINT NOT NULL,
+                  rejected BIGINT NOT NULL, rejected_fen BIGINT NOT NULL, suspect BIGINT NOT NULL, suspect_fen BIGINT NOT NULL,
+                  ledger_transaction_id BIGINT NULL, settled_on BIGINT NULL, UNIQUE (device_id, batch_number))
+                """,
+                "CREATE INDEX batches_unsettled ON batches (settled_on, business_date)",
+                """
+                CREATE TABLE records (batch_id BIGINT NOT NULL, idx BIGINT NOT NULL, asn BIGINT NOT NULL, counter_kind BIGINT NOT NULL, counter BIGINT NOT NULL,
+                  order_time BIGINT NOT NULL, kind BIGINT NOT NULL, reason BIGINT NOT NULL, outcome BIGINT NOT NULL, amount_fen BIGINT NOT NULL,
+                  balance_before_fen BIGINT NOT NULL, balance_after_fen BIGINT NOT NULL, party_id BIGINT NOT NULL, full_fare_fen BIGINT NOT NULL,
+                  subsidy_fen BIGINT NOT NULL, commission_fen BIGINT NOT NULL, commission_bps BIGINT NOT NULL, raw {blob} NOT NULL,
+                  PRIMARY KEY (batch_id, idx))
+                """,
+                "CREATE INDEX records_key ON records (asn, counter_kind, counter)",
+                "CREATE UNIQUE INDEX records_accepted_key ON records (asn, counter_kind, counter) WHERE outcome = 1",
+                "CREATE INDEX records_held ON records (outcome) WHERE outcome <> 1",
+                "CREATE TABLE gaps (asn BIGINT NOT NULL, counter_kind BIGINT NOT NULL, counter BIGINT NOT NULL, PRIMARY KEY (asn, counter_kind, counter))",
+                """
+                CREATE TABLE refused_files (file_sha256 TEXT NOT NULL, refusal BIGINT NOT NULL, device_id BIGINT NULL, batch_number BIGINT NULL,
+                  business_date BIGINT NULL, message TEXT NOT NULL, received_utc BIGINT NOT NULL, bytes {blob} NOT NULL, PRIMARY KEY (file_sha256, refusal))
+                """,
+                "CREATE TABLE ledger_transactions (transaction_id BIGINT PRIMARY KEY, kind BIGINT NOT NULL, business_date BIGINT NOT NULL, reference TEXT NOT NULL, reverses BIGINT NULL)",
+                "CREATE TABLE postings (transaction_id BIGINT NOT NULL REFERENCES ledger_transactions (transaction_id), line BIGINT NOT NULL, account BIGINT NOT NULL, sub BIGINT NOT NULL, amount_fen BIGINT NOT NULL, PRIMARY KEY (transaction_id, line))",
+                "CREATE INDEX postings_account ON postings (account, sub)",
+                "CREATE TABLE settlements (business_date BIGINT PRIMARY KEY, created_utc BIGINT NOT NULL, batches BIGINT NOT NULL, differences TEXT NOT NULL, ledger_transaction_id BIGINT NULL)",
+                """
+                CREATE TABLE settlement_statements (business_date BIGINT NOT NULL, merchant_id BIGINT NOT NULL, commission_bps BIGINT NOT NULL, name TEXT NOT NULL, category TEXT NOT NULL,
+                  purchases BIGINT NOT NULL, gross_fen BIGINT NOT NULL, discount_fen BIGINT NOT NULL, subsidy_fen BIGINT NOT NULL, revenue_fen BIGINT NOT NULL,
+                  commission_fen BIGINT NOT NULL, net_fen BIGINT NOT NULL, loads BIGINT NOT NULL, loads_fen BIGINT NOT NULL,
+                  PRIMARY KEY (business_date, merchant_id, commission_bps))
+                """,
+            ],
+            [
+                "CREATE TRIGGER ledger_transactions_no_update BEFORE UPDATE ON ledger_transactions BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: correct by reversal'); END",
+                "CREATE TRIGGER ledger_transactions_no_delete BEFORE DELETE ON ledger_transactions BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: correct by reversal'); END",
+                "CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: correct by reversal'); END",
+                "CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: correct by reversal'); END",
+            ],
+            [
+                "CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the ledger is append-only: correct by reversal'; END $$",
+                "CREATE TRIGGER ledger_transactions_append_only BEFORE UPDATE OR DELETE ON ledger_transactions FOR EACH ROW EXECUTE FUNCTION ledger_append_only()",
+                "CREATE TRIGGER postings_append_only BEFORE UPDATE OR DELETE ON postings FOR EACH ROW EXECUTE FUNCTION ledger_append_only()",
+            ]),
+    ];
+
+    public static int LatestVersion => Migrations[^1].Version;
+}

@@ -1,0 +1,209 @@
+using System.Globalization;
+using CityCard.Clearing.Audit;
+using CityCard.Clearing.Settlement;
+
+namespace CityCard.Storage.Sql;
+
+/// <summary>The DESIGN.md §6 invariants as portable SQL over the whole database, with figures and named differences.</summary>
+internal static class SqlAudit
+{
+    private const int MaxListed = 50;
+
+    public static AuditReport Run(SqlSession s) =>
+        new([LedgerBalances(s), CardFloat(s), ShadowBalance(s), RecordsAccounted(s), UniqueCounters(s), SettlementNet(s)]);
+
+    public static List<BatchCheck> BatchChecks(SqlSession s, string where, params (string Name, object? Value)[] parameters) => s.Query(
+        $"""
+        SELECT b.batch_id, b.device_id, b.batch_number, b.declared_records, b.declared_fen,
+          (SELECT COUNT(*) FROM records r WHERE r.batch_id = b.batch_id),
+          (SELECT {SqlSession.Sum("r.amount_fen")} FROM records r WHERE r.batch_id = b.batch_id),
+          (SELECT {SqlSession.Sum("CASE WHEN r.kind IN (1, 2) THEN r.amount_fen WHEN r.kind = 3 THEN -r.amount_fen ELSE 0 END")} FROM records r WHERE r.batch_id = b.batch_id AND r.outcome = 1),
+          (SELECT {SqlSession.Sum("p.amount_fen")} FROM postings p WHERE p.transaction_id = b.ledger_transaction_id AND p.account = 1)
+        FROM batches b {where} ORDER BY b.batch_id
+        """,
+        r => new BatchCheck
+        {
+            BatchId = r.GetInt64(0),
+            DeviceId = (uint)r.GetInt64(1),
+            BatchNumber = (uint)r.GetInt64(2),
+            DeclaredRecords = r.GetInt64(3),
+            DeclaredFen = r.GetInt64(4),
+            StoredRecords = r.GetInt64(5),
+            StoredFen = r.GetInt64(6),
+            AcceptedNetFen = r.GetInt64(7),
+            PostedCardFloatFen = r.GetInt64(8),
+        },
+        parameters);
+
+    private static InvariantResult Result(int number, string id, Dictionary<string, long> figures, List<string> differences, bool ok) =>
+        new(number, id, Invariants.Title(number), ok && differences.Count == 0, figures, differences.Take(MaxListed).ToList());
+
+    private static InvariantResult LedgerBalances(SqlSession s)
+    {
+        var total = s.Scalar($"SELECT {SqlSession.Sum("amount_fen")} FROM postings");
+        var unbalanced = s.Query(
+            $"SELECT transaction_id, {SqlSession.Sum("amount_fen")} FROM postings GROUP BY transaction_id HAVING SUM(amount_fen) <> 0 ORDER BY transaction_id",
+            r => $"transaction {r.GetInt64(0)}: postings sum to {r.GetInt64(1)} fen");
+        var figures = new Dictionary<string, long>
+        {
+            ["postingsSumFen"] = total,
+            ["transactions"] = s.Scalar("SELECT COUNT(*) FROM ledger_transactions"),
+            ["postings"] = s.Scalar("SELECT COUNT(*) FROM postings"),
+            ["unbalancedTransactions"] = unbalanced.Count,
+        };
+        if (total != 0)
+        {
+            unbalanced.Insert(0, $"all postings sum to {total} fen, not 0");
+        }
+
+        return Result(1, Invariants.LedgerBalances, figures, unbalanced, total == 0);
+    }
+
+    private static InvariantResult CardFloat(SqlSession s)
+    {
+        var ledger = -s.Scalar($"SELECT {SqlSession.Sum("amount_fen")} FROM postings WHERE account = 1");
+        var shadow = s.Scalar($"SELECT {SqlSession.Sum("shadow_balance_fen")} FROM cards");
+        var differences = s.Query(
+            $"""
+            SELECT c.asn, c.shadow_balance_fen, COALESCE(-p.total, 0) FROM cards c
+            LEFT JOIN (SELECT sub, {SqlSession.Sum("amount_fen")} AS total FROM postings WHERE account = 1 GROUP BY sub) p ON p.sub = c.asn
+            WHERE c.shadow_balance_fen <> COALESCE(-p.total, 0) ORDER BY c.asn
+            """,
+            r => $"card {SqlSession.AsnOf(r.GetInt64(0))}: shadow balance {r.GetInt64(1)} fen, card float postings {r.GetInt64(2)} fen");
+        differences.AddRange(s.Query(
+            $"SELECT p.sub, {SqlSession.Sum("p.amount_fen")} FROM postings p WHERE p.account = 1 AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.asn = p.sub) GROUP BY p.sub",
+            r => $"card float of unregistered card {SqlSession.AsnOf(r.GetInt64(0))}: {-r.GetInt64(1)} fen"));
+        var figures = new Dictionary<string, long>
+        {
+            ["cardFloatFen"] = ledger,
+            ["shadowBalancesFen"] = shadow,
+            ["cards"] = s.Scalar("SELECT COUNT(*) FROM cards"),
+            ["cardsDisagreeing"] = differences.Count,
+        };
+        if (ledger != shadow)
+        {
+            differences.Insert(0, $"card float {ledger} fen, shadow balances sum to {shadow} fen");
+        }
+
+        return Result(2, Invariants.CardFloat, figures, differences, ledger == shadow);
+    }
+
+    private static InvariantResult ShadowBalance(SqlSession s)
+    {
+        var rows = s.Query(
+            """
+            SELECT c.asn, c.shadow_balance_fen, COALESCE(l.balance_after_fen, c.opening_balance_fen), c.open_gaps FROM cards c
+            LEFT JOIN (SELECT asn, balance_after_fen, ROW_NUMBER() OVER (PARTITION BY asn ORDER BY order_time DESC, counter_kind DESC, counter DESC) AS position
+                       FROM records WHERE outcome = 1 AND counter_kind <> 3) l ON l.asn = c.asn AND l.position = 1
+            ORDER BY c.asn
+            """,
+            r => (Asn: SqlSession.AsnOf(r.GetInt64(0)), Shadow: r.GetInt64(1), Card: r.GetInt64(2), Gaps: r.GetInt64(3)));
+        var withGaps = rows.Count(r => r.Gaps > 0);
+        var differences = rows
+            .Where(r => r.Gaps == 0 && r.Shadow != r.Card)
+            .Select(r => $"card {r.Asn}: shadow balance {r.Shadow} fen, the card reported {r.Card} fen after its last cleared transaction")
+            .ToList();
+        var figures = new Dictionary<string, long>
+        {
+            ["cardsChecked"] = rows.Count - withGaps,
+            ["cardsWithOpenGaps"] = withGaps,
+            ["openGaps"] = s.Scalar("SELECT COUNT(*) FROM gaps"),
+            ["cardsDisagreeing"] = differences.Count,
+        };
+        return Result(3, Invariants.ShadowBalance, figures, differences, true);
+    }
+
+    private static InvariantResult RecordsAccounted(SqlSession s)
+    {
+        var differences = new List<string>();
+        foreach (var check in BatchChecks(s, string.Empty))
+        {
+            var name = $"batch {check.BatchId} (device {check.DeviceId} #{check.BatchNumber})";
+            if (check.DeclaredRecords != check.StoredRecords || check.DeclaredFen != check.StoredFen)
+            {
+                differences.Add($"{name}: the trailer declares {check.DeclaredRecords} records / {check.DeclaredFen} fen, {check.StoredRecords} records / {check.StoredFen} fen are stored");
+            }
+
+            if (check.AcceptedNetFen != check.PostedCardFloatFen)
+            {
+                differences.Add($"{name}: accepted purchases less loads are {check.AcceptedNetFen} fen, card float postings move {check.PostedCardFloatFen} fen");
+            }
+        }
+
+        differences.AddRange(s.Query(
+            "SELECT batch_id, declared_records, accepted + duplicate + rejected + suspect FROM batches WHERE declared_records <> accepted + duplicate + rejected + suspect ORDER BY batch_id",
+            r => $"batch {r.GetInt64(0)}: the receipt counts {r.GetInt64(2)} records of {r.GetInt64(1)}"));
+        differences.AddRange(s.Query(
+            "SELECT batch_id, idx, reason, outcome FROM records WHERE outcome <> reason / 100 ORDER BY batch_id, idx",
+            r => $"batch {r.GetInt64(0)} record {r.GetInt64(1)}: reason {r.GetInt64(2)} does not belong to outcome {r.GetInt64(3)}"));
+        differences.AddRange(s.Query(
+            "SELECT t.transaction_id FROM ledger_transactions t WHERE t.kind = 1 AND NOT EXISTS (SELECT 1 FROM batches b WHERE b.ledger_transaction_id = t.transaction_id) ORDER BY t.transaction_id",
+            r => $"transaction {r.GetInt64(0)}: a batch clearing posted for no stored batch"));
+        long Count(string where) => s.Scalar($"SELECT COUNT(*) FROM records {where}");
+        var figures = new Dictionary<string, long>
+        {
+            ["batches"] = s.Scalar("SELECT COUNT(*) FROM batches"),
+            ["declaredRecords"] = s.Scalar($"SELECT {SqlSession.Sum("declared_records")} FROM batches"),
+            ["storedRecords"] = Count(string.Empty),
+            ["accepted"] = Count("WHERE outcome = 1"),
+            ["duplicate"] = Count("WHERE outcome = 2"),
+            ["rejected"] = Count("WHERE outcome = 3"),
+            ["suspect"] = Count("WHERE outcome = 4"),
+            ["refusedFiles"] = s.Scalar("SELECT COUNT(*) FROM refused_files"),
+        };
+        return Result(4, Invariants.RecordsAccounted, figures, differences, true);
+    }
+
+    private static InvariantResult UniqueCounters(SqlSession s)
+    {
+        var differences = s.Query(
+            "SELECT asn, counter_kind, counter, COUNT(*) FROM records WHERE outcome = 1 AND counter_kind <> 3 GROUP BY asn, counter_kind, counter HAVING COUNT(*) > 1 ORDER BY asn, counter_kind, counter",
+            r => $"card {SqlSession.AsnOf(r.GetInt64(0))}: {(r.GetInt64(1) == 1 ? "offline" : "online")} counter {r.GetInt64(2)} accepted {r.GetInt64(3)} times");
+        var figures = new Dictionary<string, long>
+        {
+            ["acceptedCounters"] = s.Scalar("SELECT COUNT(*) FROM records WHERE outcome = 1 AND counter_kind <> 3"),
+            ["duplicatedCounters"] = differences.Count,
+        };
+        return Result(5, Invariants.UniqueCounters, figures, differences, true);
+    }
+
+    private static InvariantResult SettlementNet(SqlSession s)
+    {
+        static string Key(long day, long merchant) => $"{day.ToString(CultureInfo.InvariantCulture)}/{merchant.ToString(CultureInfo.InvariantCulture)}";
+        var statements = s.Query(
+            $"SELECT business_date, merchant_id, {SqlSession.Sum("net_fen")} FROM settlement_statements GROUP BY business_date, merchant_id",
+            r => (Key: Key(r.GetInt64(0), r.GetInt64(1)), Net: r.GetInt64(2))).ToDictionary(x => x.Key, x => x.Net, StringComparer.Ordinal);
+        var records = s.Query(
+            $"""
+            SELECT b.settled_on, r.party_id, {SqlSession.Sum("r.amount_fen + r.subsidy_fen - r.commission_fen")} FROM records r JOIN batches b ON b.batch_id = r.batch_id
+            WHERE b.settled_on IS NOT NULL AND r.outcome = 1 AND r.kind IN (1, 2) GROUP BY b.settled_on, r.party_id
+            """,
+            r => (Key: Key(r.GetInt64(0), r.GetInt64(1)), Net: r.GetInt64(2))).ToDictionary(x => x.Key, x => x.Net, StringComparer.Ordinal);
+        var paid = s.Query(
+            $"""
+            SELECT st.business_date, p.sub, {SqlSession.Sum("p.amount_fen")} FROM settlements st JOIN postings p ON p.transaction_id = st.ledger_transaction_id
+            WHERE p.account = 4 GROUP BY st.business_date, p.sub
+            """,
+            r => (Key: Key(r.GetInt64(0), r.GetInt64(1)), Paid: r.GetInt64(2))).ToDictionary(x => x.Key, x => x.Paid, StringComparer.Ordinal);
+        var differences = new List<string>();
+        foreach (var key in statements.Keys.Union(records.Keys).Union(paid.Keys).Order(StringComparer.Ordinal))
+        {
+            statements.TryGetValue(key, out var statement);
+            records.TryGetValue(key, out var net);
+            paid.TryGetValue(key, out var payout);
+            if (statement != net || payout != net)
+            {
+                differences.Add($"settlement {key.Replace("/", ", merchant ", StringComparison.Ordinal)}: accepted purchases − commission {net} fen, statement {statement} fen, paid {payout} fen");
+            }
+        }
+
+        var figures = new Dictionary<string, long>
+        {
+            ["settlements"] = s.Scalar("SELECT COUNT(*) FROM settlements"),
+            ["statements"] = s.Scalar("SELECT COUNT(*) FROM settlement_statements"),
+            ["purchasesLessCommissionFen"] = records.Values.Sum(),
+            ["paidFen"] = paid.Values.Sum(),
+        };
+        return Result(6, Invariants.SettlementNet, figures, differences, true);
+    }
+}

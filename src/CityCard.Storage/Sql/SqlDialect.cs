@@ -1,0 +1,98 @@
+using System.Data.Common;
+using CityCard.Clearing.Pipeline;
+using CityCard.Clearing.Registry;
+using CityCard.Clearing.Verification;
+using CityCard.Security.Ep;
+
+namespace CityCard.Storage.Sql;
+
+/// <summary>
+/// What differs between engines: connections, the global write lock, and the hot paths (bulk loads and inserts).
+/// The default hot paths are prepared statements executed per row inside the transaction, correct on every engine.
+/// </summary>
+internal abstract class SqlDialect
+{
+    public abstract DatabaseKind Kind { get; }
+
+    public abstract string BlobType { get; }
+
+    /// <summary>Migrate on open (SQLite) or require <c>db migrate</c> (PostgreSQL).</summary>
+    public abstract bool MigratesOnOpen { get; }
+
+    public abstract DbConnection Open();
+
+    /// <summary>Begins a transaction holding the database-wide write lock until it ends.</summary>
+    public abstract DbTransaction BeginWrite(DbConnection connection);
+
+    /// <summary>Begins a read-only transaction over a consistent snapshot.</summary>
+    public abstract DbTransaction BeginRead(DbConnection connection);
+
+    public virtual IReadOnlyDictionary<Asn, CardAccount> LoadCards(SqlSession session, IReadOnlyCollection<Asn> asns)
+    {
+        var cards = new Dictionary<Asn, CardAccount>(asns.Count);
+        using var command = session.Prepare($"SELECT {SqlSession.CardColumns} FROM cards WHERE asn = @asn", "@asn");
+        foreach (var asn in asns)
+        {
+            command.Parameters[0].Value = SqlSession.AsnValue(asn);
+            using var reader = command.ExecuteReader();
+            if (reader.Read())
+            {
+                cards[asn] = SqlSession.ReadCard(reader);
+            }
+        }
+
+        return cards;
+    }
+
+    public virtual IReadOnlyList<PriorRecord> FindPriorRecords(SqlSession session, IReadOnlyCollection<RecordKey> keys)
+    {
+        var found = new List<PriorRecord>();
+        using var command = session.Prepare("SELECT outcome, raw FROM records WHERE asn = @asn AND counter_kind = @kind AND counter = @counter", "@asn", "@kind", "@counter");
+        foreach (var key in keys)
+        {
+            command.Parameters[0].Value = SqlSession.AsnValue(key.Asn);
+            command.Parameters[1].Value = (long)key.Kind;
+            command.Parameters[2].Value = key.Counter;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                found.Add(new PriorRecord(key, (Clearing.Outcomes.RecordOutcome)reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
+            }
+        }
+
+        return found;
+    }
+
+    public virtual void InsertRecords(SqlSession session, long batchId, IReadOnlyList<ClearedRecord> records)
+    {
+        var names = SqlSession.RecordColumns.Split(", ").Select(c => "@" + c).ToArray();
+        using var command = session.Prepare($"INSERT INTO records ({SqlSession.RecordColumns}) VALUES ({string.Join(", ", names)})", names);
+        foreach (var record in records)
+        {
+            var values = SqlSession.RecordValues(batchId, record);
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i];
+            }
+
+            command.ExecuteNonQuery();
+        }
+    }
+
+    public virtual void UpdateCards(SqlSession session, IReadOnlyList<CardAccount> cards)
+    {
+        var columns = SqlSession.CardColumns.Split(", ");
+        var assignments = string.Join(", ", columns.Skip(1).Select(c => $"{c} = @{c}"));
+        using var command = session.Prepare($"UPDATE cards SET {assignments} WHERE asn = @asn", columns.Select(c => "@" + c).ToArray());
+        foreach (var card in cards)
+        {
+            var values = SqlSession.CardValues(card);
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i];
+            }
+
+            command.ExecuteNonQuery();
+        }
+    }
+}

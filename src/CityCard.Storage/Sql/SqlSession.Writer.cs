@@ -1,0 +1,313 @@
+using CityCard.Clearing.Ledger;
+using CityCard.Clearing.Pipeline;
+using CityCard.Clearing.Registry;
+using CityCard.Clearing.Settlement;
+using CityCard.Clearing.Verification;
+using CityCard.Security.Ep;
+
+namespace CityCard.Storage.Sql;
+
+/// <summary>The writer half: every change runs inside the session's exclusive transaction.</summary>
+internal sealed partial class SqlSession
+{
+    public void SetSetting(string key, string value)
+    {
+        if (Execute("UPDATE settings SET value = @value WHERE name = @name", ("@value", value), ("@name", key)) == 0)
+        {
+            Execute("INSERT INTO settings (name, value) VALUES (@name, @value)", ("@name", key), ("@value", value));
+        }
+    }
+
+    public bool AddDevice(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (FindDevice(device.DeviceId) is not null)
+        {
+            return false;
+        }
+
+        Execute(
+            $"INSERT INTO devices ({DeviceColumns}) VALUES (@id, @kind, @operator, @terminal, @status, @blacklist, @registered)",
+            ("@id", device.DeviceId),
+            ("@kind", (long)device.Kind),
+            ("@operator", device.OperatorId),
+            ("@terminal", (long)device.PsamTerminal.Value),
+            ("@status", (long)device.Status),
+            ("@blacklist", device.BlacklistVersion),
+            ("@registered", Seconds(device.RegisteredUtc)));
+        return true;
+    }
+
+    public bool SetDeviceStatus(uint deviceId, DeviceStatus status) =>
+        Execute("UPDATE devices SET status = @status WHERE device_id = @id", ("@status", (long)status), ("@id", deviceId)) == 1;
+
+    public void NoteBlacklistVersion(uint deviceId, uint version) =>
+        Execute("UPDATE devices SET blacklist_version = @version WHERE device_id = @id AND blacklist_version < @version", ("@version", version), ("@id", deviceId));
+
+    public bool AddMerchant(Merchant merchant)
+    {
+        ArgumentNullException.ThrowIfNull(merchant);
+        if (FindMerchant(merchant.MerchantId) is not null)
+        {
+            return false;
+        }
+
+        Execute(
+            $"INSERT INTO merchants ({MerchantColumns}) VALUES (@id, @name, @category, @bps, @registered)",
+            ("@id", merchant.MerchantId),
+            ("@name", merchant.Name),
+            ("@category", merchant.Category),
+            ("@bps", (long)merchant.CommissionBps),
+            ("@registered", Seconds(merchant.RegisteredUtc)));
+        return true;
+    }
+
+    public bool AddCard(CardAccount card, LedgerTransaction sale)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        ArgumentNullException.ThrowIfNull(sale);
+        if (FindCard(card.Asn) is not null)
+        {
+            return false;
+        }
+
+        var names = CardColumns.Split(", ").Select(c => "@" + c).ToArray();
+        var values = CardValues(card);
+        Execute($"INSERT INTO cards ({CardColumns}) VALUES ({string.Join(", ", names)})", names.Zip(values, (n, v) => (n, v is DBNull ? null : v)).ToArray());
+        AppendLedger(sale);
+        return true;
+    }
+
+    public bool SetCardStatus(Asn asn, CardStatus status) =>
+        Execute("UPDATE cards SET status = @status WHERE asn = @asn", ("@status", (long)status), ("@asn", AsnValue(asn))) == 1;
+
+    public uint AddBlacklistEntry(Asn asn, BlacklistAction action, string reason, DateTimeOffset now)
+    {
+        var version = checked((uint)(Scalar("SELECT COALESCE(MAX(version), 0) FROM blacklist") + 1));
+        Execute(
+            "INSERT INTO blacklist (version, asn, action, reason, added_utc) VALUES (@version, @asn, @action, @reason, @added)",
+            ("@version", version),
+            ("@asn", AsnValue(asn)),
+            ("@action", (long)action),
+            ("@reason", reason),
+            ("@added", Seconds(now)));
+        Execute(
+            "UPDATE cards SET blacklisted_version = @listed WHERE asn = @asn",
+            ("@listed", action == BlacklistAction.Add ? version : null),
+            ("@asn", AsnValue(asn)));
+        return version;
+    }
+
+    public IReadOnlyDictionary<Asn, CardAccount> LoadCards(IReadOnlyCollection<Asn> asns) => dialect.LoadCards(this, asns);
+
+    public IReadOnlyList<PriorRecord> FindPriorRecords(IReadOnlyCollection<RecordKey> keys) => dialect.FindPriorRecords(this, keys);
+
+    public (ChainLink? Before, ChainLink? After) FindNeighbours(Asn asn, OrderKey order)
+    {
+        const string Columns = "SELECT order_time, counter_kind, counter, balance_before_fen, balance_after_fen FROM records WHERE asn = @asn AND outcome = 1 AND counter_kind <> 3";
+        const string Earlier = "(order_time < @time OR (order_time = @time AND (counter_kind < @kind OR (counter_kind = @kind AND counter < @counter))))";
+        const string Later = "(order_time > @time OR (order_time = @time AND (counter_kind > @kind OR (counter_kind = @kind AND counter > @counter))))";
+        static ChainLink Map(System.Data.Common.DbDataReader r) =>
+            new(new OrderKey(r.GetInt64(0), (CounterKind)r.GetInt64(1), r.GetInt64(2)), r.GetInt64(3), r.GetInt64(4));
+        (string, object?)[] parameters = [("@asn", AsnValue(asn)), ("@time", order.Time), ("@kind", (long)order.Kind), ("@counter", order.Counter)];
+        var before = Query($"{Columns} AND {Earlier} ORDER BY order_time DESC, counter_kind DESC, counter DESC LIMIT 1", Map, parameters);
+        var after = Query($"{Columns} AND {Later} ORDER BY order_time, counter_kind, counter LIMIT 1", Map, parameters);
+        return (before.Count == 0 ? null : before[0], after.Count == 0 ? null : after[0]);
+    }
+
+    public long SaveBatch(BatchWrite batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var id = Scalar("SELECT COALESCE(MAX(batch_id), 0) FROM batches") + 1;
+        long? ledgerId = batch.Ledger is null ? null : AppendLedger(batch.Ledger);
+        var header = batch.Header;
+        var receipt = batch.Receipt;
+        var totals = receipt.Totals;
+        Execute(
+            """
+            INSERT INTO batches (batch_id, device_id, batch_number, device_kind, psam_terminal, operator_id, parameter_version, created_utc, business_date,
+              received_utc, file_sha256, declared_records, declared_fen, accepted, accepted_fen, duplicate, duplicate_fen, rejected, rejected_fen, suspect, suspect_fen,
+              ledger_transaction_id, settled_on)
+            VALUES (@id, @device, @number, @kind, @terminal, @operator, @parameters, @created, @day, @received, @file_sha256, @declared, @declared_fen,
+              @accepted, @accepted_fen, @duplicate, @duplicate_fen, @rejected, @rejected_fen, @suspect, @suspect_fen, @ledger, NULL)
+            """,
+            ("@id", id),
+            ("@device", header.DeviceId),
+            ("@number", header.BatchNumber),
+            ("@kind", (long)header.DeviceKind),
+            ("@terminal", (long)header.PsamTerminal.Value),
+            ("@operator", header.OperatorId),
+            ("@parameters", header.ParameterVersion),
+            ("@created", Seconds(header.CreatedUtc)),
+            ("@day", Day(receipt.BusinessDate!.Value)),
+            ("@received", Seconds(receipt.ReceivedUtc)),
+            ("@file_sha256", receipt.FileSha256),
+            ("@declared", (long)batch.Records.Count),
+            ("@declared_fen", batch.DeclaredAmountFen),
+            ("@accepted", totals.Accepted),
+            ("@accepted_fen", totals.AcceptedFen),
+            ("@duplicate", totals.Duplicate),
+            ("@duplicate_fen", totals.DuplicateFen),
+            ("@rejected", totals.Rejected),
+            ("@rejected_fen", totals.RejectedFen),
+            ("@suspect", totals.Suspect),
+            ("@suspect_fen", totals.SuspectFen),
+            ("@ledger", ledgerId));
+        dialect.InsertRecords(this, id, batch.Records);
+        if (batch.UpdatedCards.Count > 0)
+        {
+            dialect.UpdateCards(this, batch.UpdatedCards);
+        }
+
+        SaveGaps(batch.GapsOpened, "INSERT INTO gaps (asn, counter_kind, counter) VALUES (@asn, @kind, @counter)");
+        SaveGaps(batch.GapsClosed, "DELETE FROM gaps WHERE asn = @asn AND counter_kind = @kind AND counter = @counter");
+        NoteBlacklistVersion(header.DeviceId, batch.BlacklistVersionSeen);
+        return id;
+    }
+
+    public void SaveRefusedFile(BatchReceipt receipt, ReadOnlySpan<byte> file)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        Execute(
+            "INSERT INTO refused_files (file_sha256, refusal, device_id, batch_number, business_date, message, received_utc, bytes) VALUES (@file_sha256, @refusal, @device, @number, @day, @message, @received, @bytes)",
+            ("@file_sha256", receipt.FileSha256),
+            ("@refusal", (long)receipt.Refusal!.Value),
+            ("@device", receipt.DeviceId),
+            ("@number", receipt.BatchNumber),
+            ("@day", receipt.BusinessDate is { } day ? Day(day) : null),
+            ("@message", receipt.Message),
+            ("@received", Seconds(receipt.ReceivedUtc)),
+            ("@bytes", file.ToArray()));
+    }
+
+    public long AppendLedger(LedgerTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        var id = Scalar("SELECT COALESCE(MAX(transaction_id), 0) FROM ledger_transactions") + 1;
+        Execute(
+            "INSERT INTO ledger_transactions (transaction_id, kind, business_date, reference, reverses) VALUES (@id, @kind, @day, @reference, @reverses)",
+            ("@id", id),
+            ("@kind", (long)transaction.Kind),
+            ("@day", Day(transaction.BusinessDate)),
+            ("@reference", transaction.Reference),
+            ("@reverses", transaction.Reverses));
+        using var command = Prepare("INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (@id, @line, @account, @sub, @amount)", "@id", "@line", "@account", "@sub", "@amount");
+        var line = 0L;
+        foreach (var posting in transaction.Postings)
+        {
+            command.Parameters[0].Value = id;
+            command.Parameters[1].Value = ++line;
+            command.Parameters[2].Value = (long)posting.Account.Kind;
+            command.Parameters[3].Value = posting.Account.Sub;
+            command.Parameters[4].Value = posting.AmountFen;
+            command.ExecuteNonQuery();
+        }
+
+        return id;
+    }
+
+    public SettlementInput LoadSettlementInput(DateOnly businessDay)
+    {
+        const string Unsettled = "b.settled_on IS NULL AND b.business_date <= @day";
+        const string Purchase = "r.kind IN (1, 2)";
+        var day = ("@day", (object?)Day(businessDay));
+        var batchIds = Query($"SELECT b.batch_id FROM batches b WHERE {Unsettled} ORDER BY b.batch_id", r => r.GetInt64(0), day);
+        var statements = Query(
+            $"""
+            SELECT r.party_id, COALESCE(m.name, ''), COALESCE(m.category, ''), r.commission_bps,
+              {Sum($"CASE WHEN {Purchase} THEN 1 ELSE 0 END")}, {Sum($"CASE WHEN {Purchase} THEN r.full_fare_fen ELSE 0 END")},
+              {Sum($"CASE WHEN {Purchase} THEN r.full_fare_fen - r.amount_fen - r.subsidy_fen ELSE 0 END")}, {Sum("r.subsidy_fen")},
+              {Sum($"CASE WHEN {Purchase} THEN r.amount_fen + r.subsidy_fen ELSE 0 END")}, {Sum("r.commission_fen")},
+              {Sum($"CASE WHEN {Purchase} THEN r.amount_fen + r.subsidy_fen - r.commission_fen ELSE 0 END")},
+              {Sum("CASE WHEN r.kind = 3 THEN 1 ELSE 0 END")}, {Sum("CASE WHEN r.kind = 3 THEN r.amount_fen ELSE 0 END")}
+            FROM records r JOIN batches b ON b.batch_id = r.batch_id LEFT JOIN merchants m ON m.merchant_id = r.party_id
+            WHERE {Unsettled} AND r.outcome = 1 AND r.kind IN (1, 2, 3)
+            GROUP BY r.party_id, m.name, m.category, r.commission_bps
+            ORDER BY r.party_id, r.commission_bps
+            """,
+            r => new MerchantStatement
+            {
+                MerchantId = (uint)r.GetInt64(0),
+                Name = r.GetString(1),
+                Category = r.GetString(2),
+                CommissionBps = (int)r.GetInt64(3),
+                Purchases = r.GetInt64(4),
+                GrossFen = r.GetInt64(5),
+                DiscountFen = r.GetInt64(6),
+                ConcessionSubsidyFen = r.GetInt64(7),
+                RevenueFen = r.GetInt64(8),
+                CommissionFen = r.GetInt64(9),
+                NetFen = r.GetInt64(10),
+                Loads = r.GetInt64(11),
+                LoadsFen = r.GetInt64(12),
+            },
+            day);
+        var checks = SqlAudit.BatchChecks(this, $"WHERE {Unsettled}", day);
+        return new SettlementInput(batchIds, statements, checks);
+    }
+
+    public void SaveSettlement(SettlementReport report, IReadOnlyList<long> batchIds, LedgerTransaction? payout)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(batchIds);
+        long? ledgerId = payout is null ? null : AppendLedger(payout);
+        var day = Day(report.Date);
+        Execute(
+            "INSERT INTO settlements (business_date, created_utc, batches, differences, ledger_transaction_id) VALUES (@day, @created, @batches, @differences, @ledger)",
+            ("@day", day),
+            ("@created", Seconds(report.CreatedUtc)),
+            ("@batches", (long)report.Batches),
+            ("@differences", string.Join('\n', report.Differences)),
+            ("@ledger", ledgerId));
+        foreach (var s in report.Statements)
+        {
+            Execute(
+                """
+                INSERT INTO settlement_statements (business_date, merchant_id, commission_bps, name, category, purchases, gross_fen, discount_fen, subsidy_fen,
+                  revenue_fen, commission_fen, net_fen, loads, loads_fen)
+                VALUES (@day, @merchant, @bps, @name, @category, @purchases, @gross, @discount, @subsidy, @revenue, @commission, @net, @loads, @loads_fen)
+                """,
+                ("@day", day),
+                ("@merchant", s.MerchantId),
+                ("@bps", (long)s.CommissionBps),
+                ("@name", s.Name),
+                ("@category", s.Category),
+                ("@purchases", s.Purchases),
+                ("@gross", s.GrossFen),
+                ("@discount", s.DiscountFen),
+                ("@subsidy", s.ConcessionSubsidyFen),
+                ("@revenue", s.RevenueFen),
+                ("@commission", s.CommissionFen),
+                ("@net", s.NetFen),
+                ("@loads", s.Loads),
+                ("@loads_fen", s.LoadsFen));
+        }
+
+        using var mark = Prepare("UPDATE batches SET settled_on = @day WHERE batch_id = @id", "@day", "@id");
+        foreach (var id in batchIds)
+        {
+            mark.Parameters[0].Value = day;
+            mark.Parameters[1].Value = id;
+            mark.ExecuteNonQuery();
+        }
+    }
+
+    internal static string Sum(string expression) => $"CAST(COALESCE(SUM({expression}), 0) AS BIGINT)";
+
+    private void SaveGaps(IReadOnlyList<RecordKey> gaps, string sql)
+    {
+        if (gaps.Count == 0)
+        {
+            return;
+        }
+
+        using var command = Prepare(sql, "@asn", "@kind", "@counter");
+        foreach (var gap in gaps)
+        {
+            command.Parameters[0].Value = AsnValue(gap.Asn);
+            command.Parameters[1].Value = (long)gap.Kind;
+            command.Parameters[2].Value = gap.Counter;
+            command.ExecuteNonQuery();
+        }
+    }
+}

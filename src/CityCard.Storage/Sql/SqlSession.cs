@@ -1,0 +1,365 @@
+using System.Data;
+using System.Data.Common;
+using CityCard.Clearing.Audit;
+using CityCard.Clearing.Ledger;
+using CityCard.Clearing.Outcomes;
+using CityCard.Clearing.Pipeline;
+using CityCard.Clearing.Registry;
+using CityCard.Clearing.Settlement;
+using CityCard.Clearing.Storage;
+using CityCard.Clearing.Verification;
+using CityCard.Records;
+using CityCard.Security.Ep;
+
+namespace CityCard.Storage.Sql;
+
+/// <summary>One transaction on one connection: the reader and writer of <see cref="IClearingStore"/> in portable SQL.</summary>
+internal sealed partial class SqlSession : IClearingWriter
+{
+    public const string CardColumns = "asn, city, card_type, status, deposit_fen, opening_balance_fen, shadow_balance_fen, chain_balance_fen, tip_time, tip_kind, tip_counter, offline_start, offline_next, offline_seen_next, online_start, online_next, online_seen_next, open_gaps, blacklisted_version, registered_utc";
+
+    public const string RecordColumns = "batch_id, idx, asn, counter_kind, counter, order_time, kind, reason, outcome, amount_fen, balance_before_fen, balance_after_fen, party_id, full_fare_fen, subsidy_fen, commission_fen, commission_bps, raw";
+
+    private const string DeviceColumns = "device_id, kind, operator_id, psam_terminal, status, blacklist_version, registered_utc";
+    private const string MerchantColumns = "merchant_id, name, category, commission_bps, registered_utc";
+    private const string BatchColumns = "batch_id, device_id, batch_number, business_date, received_utc, file_sha256, accepted, accepted_fen, duplicate, duplicate_fen, rejected, rejected_fen, suspect, suspect_fen, settled_on";
+
+    private static readonly HashSet<string> TextParameters = ["@name", "@category", "@reason", "@message", "@file_sha256", "@value", "@reference", "@differences"];
+    private static readonly HashSet<string> BinaryParameters = ["@raw", "@bytes"];
+
+    private readonly SqlDialect dialect;
+
+    public SqlSession(DbConnection connection, DbTransaction transaction, SqlDialect dialect)
+    {
+        Connection = connection;
+        Transaction = transaction;
+        this.dialect = dialect;
+    }
+
+    public DbConnection Connection { get; }
+
+    public DbTransaction Transaction { get; }
+
+    public static object AsnValue(Asn asn) => unchecked((long)asn.Value);
+
+    public static Asn AsnOf(long value) => new(unchecked((ulong)value));
+
+    public static long Day(DateOnly date) => (date.Year * 10_000L) + (date.Month * 100L) + date.Day;
+
+    public static DateOnly DayOf(long value) => new((int)(value / 10_000), (int)(value / 100 % 100), (int)(value % 100));
+
+    public static long Seconds(DateTimeOffset instant) => instant.ToUnixTimeSeconds();
+
+    public static DateTimeOffset Instant(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds);
+
+    // ---- command helpers ----
+
+    public DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = Connection.CreateCommand();
+        command.Transaction = Transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = value switch
+            {
+                null => DbType.Int64,
+                string => DbType.String,
+                byte[] => DbType.Binary,
+                _ => DbType.Int64,
+            };
+            parameter.Value = value switch
+            {
+                null => DBNull.Value,
+                int number => (long)number,
+                uint number => (long)number,
+                byte number => (long)number,
+                ushort number => (long)number,
+                short number => (long)number,
+                _ => value,
+            };
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    /// <summary>A command prepared once and executed per row; parameter types follow their names (text, bytes, else BIGINT).</summary>
+    public DbCommand Prepare(string sql, params string[] names)
+    {
+        var command = Connection.CreateCommand();
+        command.Transaction = Transaction;
+        command.CommandText = sql;
+        foreach (var name in names)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = TextParameters.Contains(name) ? DbType.String : BinaryParameters.Contains(name) ? DbType.Binary : DbType.Int64;
+            command.Parameters.Add(parameter);
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    public int Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    public long Scalar(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        var value = command.ExecuteScalar();
+        return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+
+    private T? Single<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters)
+        where T : class => Query(sql, map, parameters).FirstOrDefault();
+
+    private static long? NullableInt64(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+
+    // ---- mapping ----
+
+    public static CardAccount ReadCard(DbDataReader r) => new()
+    {
+        Asn = AsnOf(r.GetInt64(0)),
+        City = new CityCode((ushort)r.GetInt64(1)),
+        CardType = (byte)r.GetInt64(2),
+        Status = (CardStatus)r.GetInt64(3),
+        DepositFen = r.GetInt64(4),
+        OpeningBalanceFen = r.GetInt64(5),
+        ShadowBalanceFen = r.GetInt64(6),
+        ChainBalanceFen = r.GetInt64(7),
+        ChainTip = new OrderKey(r.GetInt64(8), (CounterKind)r.GetInt64(9), r.GetInt64(10)),
+        OfflineStart = (int)r.GetInt64(11),
+        OfflineNext = (int)r.GetInt64(12),
+        OfflineSeenNext = (int)r.GetInt64(13),
+        OnlineStart = (int)r.GetInt64(14),
+        OnlineNext = (int)r.GetInt64(15),
+        OnlineSeenNext = (int)r.GetInt64(16),
+        OpenGaps = (int)r.GetInt64(17),
+        BlacklistedVersion = r.IsDBNull(18) ? null : (uint)r.GetInt64(18),
+        RegisteredUtc = Instant(r.GetInt64(19)),
+    };
+
+    public static object[] CardValues(CardAccount c) =>
+    [
+        AsnValue(c.Asn), (long)c.City.Value, (long)c.CardType, (long)c.Status, c.DepositFen, c.OpeningBalanceFen, c.ShadowBalanceFen, c.ChainBalanceFen,
+        c.ChainTip.Time, (long)c.ChainTip.Kind, c.ChainTip.Counter, (long)c.OfflineStart, (long)c.OfflineNext, (long)c.OfflineSeenNext,
+        (long)c.OnlineStart, (long)c.OnlineNext, (long)c.OnlineSeenNext, (long)c.OpenGaps,
+        c.BlacklistedVersion is { } v ? (long)v : DBNull.Value, Seconds(c.RegisteredUtc),
+    ];
+
+    public static object[] RecordValues(long batchId, ClearedRecord r) =>
+    [
+        batchId, (long)r.Index, AsnValue(r.Key.Asn), (long)r.Key.Kind, r.Key.Counter, r.Order.Time, (long)r.Kind, (long)r.Reason, (long)r.Outcome,
+        r.AmountFen, r.BalanceBeforeFen, r.BalanceAfterFen, (long)r.PartyId, r.FullFareFen, r.SubsidyFen, r.CommissionFen, (long)r.CommissionBps, r.Raw,
+    ];
+
+    private static StoredRecord ReadStoredRecord(DbDataReader r)
+    {
+        var key = new RecordKey(AsnOf(r.GetInt64(2)), (CounterKind)r.GetInt64(3), r.GetInt64(4));
+        var record = new ClearedRecord
+        {
+            Index = (int)r.GetInt64(1),
+            Key = key,
+            Order = new OrderKey(r.GetInt64(5), key.Kind, key.Counter),
+            Kind = (RecordKind)r.GetInt64(6),
+            Reason = (ReasonCode)r.GetInt64(7),
+            AmountFen = r.GetInt64(9),
+            BalanceBeforeFen = r.GetInt64(10),
+            BalanceAfterFen = r.GetInt64(11),
+            PartyId = (uint)r.GetInt64(12),
+            FullFareFen = r.GetInt64(13),
+            SubsidyFen = r.GetInt64(14),
+            CommissionFen = r.GetInt64(15),
+            CommissionBps = (int)r.GetInt64(16),
+            Raw = r.GetFieldValue<byte[]>(17),
+        };
+        return new StoredRecord(r.GetInt64(0), (uint)r.GetInt64(18), (uint)r.GetInt64(19), record);
+    }
+
+    private static Device ReadDevice(DbDataReader r) => new()
+    {
+        DeviceId = (uint)r.GetInt64(0),
+        Kind = (DeviceKind)r.GetInt64(1),
+        OperatorId = (uint)r.GetInt64(2),
+        PsamTerminal = new TerminalId((ulong)r.GetInt64(3)),
+        Status = (DeviceStatus)r.GetInt64(4),
+        BlacklistVersion = (uint)r.GetInt64(5),
+        RegisteredUtc = Instant(r.GetInt64(6)),
+    };
+
+    private static Merchant ReadMerchant(DbDataReader r) => new()
+    {
+        MerchantId = (uint)r.GetInt64(0),
+        Name = r.GetString(1),
+        Category = r.GetString(2),
+        CommissionBps = (int)r.GetInt64(3),
+        RegisteredUtc = Instant(r.GetInt64(4)),
+    };
+
+    private static StoredBatch ReadBatch(DbDataReader r) => new(
+        r.GetInt64(0),
+        new BatchReceipt
+        {
+            DeviceId = (uint)r.GetInt64(1),
+            BatchNumber = (uint)r.GetInt64(2),
+            BusinessDate = DayOf(r.GetInt64(3)),
+            ReceivedUtc = Instant(r.GetInt64(4)),
+            FileSha256 = r.GetString(5),
+            Status = BatchStatus.Cleared,
+            Totals = new OutcomeTotals
+            {
+                Accepted = (int)r.GetInt64(6),
+                AcceptedFen = r.GetInt64(7),
+                Duplicate = (int)r.GetInt64(8),
+                DuplicateFen = r.GetInt64(9),
+                Rejected = (int)r.GetInt64(10),
+                RejectedFen = r.GetInt64(11),
+                Suspect = (int)r.GetInt64(12),
+                SuspectFen = r.GetInt64(13),
+            },
+        },
+        r.IsDBNull(14) ? null : DayOf(r.GetInt64(14)));
+
+    private static BatchReceipt ReadRefused(DbDataReader r) => new()
+    {
+        FileSha256 = r.GetString(0),
+        Status = BatchStatus.Refused,
+        Refusal = (FileRefusal)r.GetInt64(1),
+        DeviceId = r.IsDBNull(2) ? null : (uint)r.GetInt64(2),
+        BatchNumber = r.IsDBNull(3) ? null : (uint)r.GetInt64(3),
+        BusinessDate = r.IsDBNull(4) ? null : DayOf(r.GetInt64(4)),
+        Message = r.GetString(5),
+        ReceivedUtc = Instant(r.GetInt64(6)),
+    };
+
+    // ---- reader ----
+
+    public string? GetSetting(string key) =>
+        Query("SELECT value FROM settings WHERE name = @name", r => r.GetString(0), ("@name", key)).FirstOrDefault();
+
+    public Device? FindDevice(uint deviceId) =>
+        Single($"SELECT {DeviceColumns} FROM devices WHERE device_id = @id", ReadDevice, ("@id", deviceId));
+
+    public Device? FindDeviceByTerminal(TerminalId terminal) =>
+        Single($"SELECT {DeviceColumns} FROM devices WHERE psam_terminal = @terminal ORDER BY device_id", ReadDevice, ("@terminal", (long)terminal.Value));
+
+    public IReadOnlyList<Device> Devices() => Query($"SELECT {DeviceColumns} FROM devices ORDER BY device_id", ReadDevice);
+
+    public Merchant? FindMerchant(uint merchantId) =>
+        Single($"SELECT {MerchantColumns} FROM merchants WHERE merchant_id = @id", ReadMerchant, ("@id", merchantId));
+
+    public IReadOnlyList<Merchant> Merchants() => Query($"SELECT {MerchantColumns} FROM merchants ORDER BY merchant_id", ReadMerchant);
+
+    public CardAccount? FindCard(Asn asn) =>
+        Single($"SELECT {CardColumns} FROM cards WHERE asn = @asn", ReadCard, ("@asn", AsnValue(asn)));
+
+    public IReadOnlyList<StoredRecord> CardHistory(Asn asn) => Query(
+        $"SELECT {Prefixed("r", RecordColumns)}, b.device_id, b.batch_number FROM records r JOIN batches b ON b.batch_id = r.batch_id WHERE r.asn = @asn ORDER BY r.order_time, r.counter_kind, r.counter, r.batch_id, r.idx",
+        ReadStoredRecord,
+        ("@asn", AsnValue(asn)));
+
+    public IReadOnlyList<StoredRecord> RecordsByOutcome(RecordOutcome outcome, int limit) => Query(
+        $"SELECT {Prefixed("r", RecordColumns)}, b.device_id, b.batch_number FROM records r JOIN batches b ON b.batch_id = r.batch_id WHERE r.outcome = @outcome ORDER BY r.batch_id DESC, r.idx LIMIT @limit",
+        ReadStoredRecord,
+        ("@outcome", (long)outcome),
+        ("@limit", (long)limit));
+
+    public StoredBatch? FindBatch(uint deviceId, uint batchNumber) => Single(
+        $"SELECT {BatchColumns} FROM batches WHERE device_id = @device AND batch_number = @number",
+        ReadBatch,
+        ("@device", deviceId),
+        ("@number", batchNumber));
+
+    public BatchReceipt? FindRefusedFile(string fileSha256, FileRefusal refusal) => Single(
+        "SELECT file_sha256, refusal, device_id, batch_number, business_date, message, received_utc FROM refused_files WHERE file_sha256 = @file_sha256 AND refusal = @refusal",
+        ReadRefused,
+        ("@file_sha256", fileSha256),
+        ("@refusal", (long)refusal));
+
+    public IReadOnlyList<BatchReceipt> RefusedFiles(int limit) => Query(
+        "SELECT file_sha256, refusal, device_id, batch_number, business_date, message, received_utc FROM refused_files ORDER BY received_utc DESC, file_sha256 LIMIT @limit",
+        ReadRefused,
+        ("@limit", (long)limit));
+
+    public IReadOnlyList<BlacklistEntry> Blacklist(uint afterVersion) => Query(
+        "SELECT version, asn, action, reason, added_utc FROM blacklist WHERE version > @version ORDER BY version",
+        r => new BlacklistEntry((uint)r.GetInt64(0), AsnOf(r.GetInt64(1)), (BlacklistAction)r.GetInt64(2), r.GetString(3), Instant(r.GetInt64(4))),
+        ("@version", afterVersion));
+
+    public IReadOnlyList<Posting> LedgerPostings(long transactionId) => Query(
+        "SELECT account, sub, amount_fen FROM postings WHERE transaction_id = @id ORDER BY line",
+        r => new Posting(new Account((AccountKind)r.GetInt64(0), r.GetInt64(1)), r.GetInt64(2)),
+        ("@id", transactionId));
+
+    public SettlementReport? FindSettlement(DateOnly businessDay)
+    {
+        var header = Query(
+            "SELECT created_utc, batches, differences FROM settlements WHERE business_date = @day",
+            r => (Created: r.GetInt64(0), Batches: r.GetInt64(1), Differences: r.GetString(2)),
+            ("@day", Day(businessDay)));
+        if (header.Count == 0)
+        {
+            return null;
+        }
+
+        var statements = Query(
+            "SELECT merchant_id, name, category, commission_bps, purchases, gross_fen, discount_fen, subsidy_fen, revenue_fen, commission_fen, net_fen, loads, loads_fen FROM settlement_statements WHERE business_date = @day ORDER BY merchant_id, commission_bps",
+            ReadStatement,
+            ("@day", Day(businessDay)));
+        return new SettlementReport
+        {
+            Date = businessDay,
+            CreatedUtc = Instant(header[0].Created),
+            Batches = (int)header[0].Batches,
+            Statements = statements,
+            Differences = header[0].Differences.Length == 0 ? [] : header[0].Differences.Split('\n'),
+        };
+    }
+
+    public DateOnly? LatestSettlement()
+    {
+        var latest = Scalar("SELECT COALESCE(MAX(business_date), 0) FROM settlements");
+        return latest == 0 ? null : DayOf(latest);
+    }
+
+    public AuditReport Audit() => SqlAudit.Run(this);
+
+    private static MerchantStatement ReadStatement(DbDataReader r) => new()
+    {
+        MerchantId = (uint)r.GetInt64(0),
+        Name = r.GetString(1),
+        Category = r.GetString(2),
+        CommissionBps = (int)r.GetInt64(3),
+        Purchases = r.GetInt64(4),
+        GrossFen = r.GetInt64(5),
+        DiscountFen = r.GetInt64(6),
+        ConcessionSubsidyFen = r.GetInt64(7),
+        RevenueFen = r.GetInt64(8),
+        CommissionFen = r.GetInt64(9),
+        NetFen = r.GetInt64(10),
+        Loads = r.GetInt64(11),
+        LoadsFen = r.GetInt64(12),
+    };
+
+    internal static string Prefixed(string alias, string columns) => string.Join(", ", columns.Split(", ").Select(c => $"{alias}.{c}"));
+}
