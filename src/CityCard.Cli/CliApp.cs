@@ -55,6 +55,10 @@ internal static class CliApp
     {
         yield return KeysCommands.Build(context);
         yield return CryptoCommands.Build(context);
+        yield return CardCommands.BuildCard(context);
+        yield return CardCommands.BuildPsam(context);
+        yield return TerminalCommands.Build(context);
+        yield return BatchCommands.Build(context);
     }
 
     private static string WithoutParameterSuffix(ArgumentException e)

@@ -14,7 +14,7 @@ internal static class Options
     public static Option<bool> Flag(string name, string description) =>
         new(name) { Description = description };
 
-    public static Command With(this Command command, params Option[] options)
+    public static Command With(this Command command, params IEnumerable<Option> options)
     {
         foreach (var option in options)
         {

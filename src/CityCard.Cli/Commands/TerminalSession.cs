@@ -1,0 +1,107 @@
+using CityCard.Cards.Cos;
+using CityCard.Cards.Psam;
+using CityCard.Records;
+using CityCard.Records.Batches;
+using CityCard.Security;
+using CityCard.Security.Ep;
+using CityCard.Security.Keys;
+using CityCard.Terminals.Common;
+using CityCard.Terminals.Core;
+using CityCard.Terminals.Journal;
+using CityCard.Terminals.Parameters;
+
+namespace CityCard.Cli.Commands;
+
+/// <summary>
+/// Opens (installing on first use) a terminal's data folder for one command, with its card and PSAM files, and saves
+/// them afterwards. A new folder gets the device id (from the PSAM's terminal number unless given), the upload key derived
+/// from the issuer's terminal master key, and the demo parameter file signed with the demo signing key.
+/// </summary>
+internal sealed class TerminalSession : IDisposable
+{
+    private readonly string? cardPath;
+    private readonly string? psamPath;
+
+    private TerminalSession(TerminalCore core, SoftCard? card, string? cardPath, SoftPsam? psam, string? psamPath)
+    {
+        Core = core;
+        Card = card;
+        this.cardPath = cardPath;
+        Psam = psam;
+        this.psamPath = psamPath;
+    }
+
+    public TerminalCore Core { get; }
+
+    public SoftCard? Card { get; }
+
+    public SoftPsam? Psam { get; }
+
+    public static TerminalSession Open(CliContext context, TerminalOptions options, DeviceKind kind, string? cardFile, string? psamFile, ushort line, uint? deviceId = null)
+    {
+        var psam = psamFile is null ? null : CardFiles.LoadPsam(psamFile, "--psam");
+        var card = cardFile is null ? null : CardFiles.LoadCard(cardFile, "--card");
+        var id = deviceId ?? options.DeviceId ?? (psam is null
+            ? throw new UsageException("--device-id: needed for a terminal without a PSAM")
+            : unchecked((uint)(psam.Terminal.Value & 0xFFFF_FFFF)));
+        var directory = options.Data ?? Path.Combine("data", "terminals", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            if (!TerminalCore.IsInstalled(directory))
+            {
+                var keySet = CardFiles.KeySet(context, options.Keys, EpAlgorithm.Des);
+                TerminalCore.Install(directory, new TerminalConfig
+                {
+                    DeviceId = id,
+                    Kind = kind,
+                    OperatorId = options.Operator ?? 1,
+                    Line = line,
+                    UploadKey = Hex.Format(UploadKeys.Derive(keySet, id)),
+                    ParameterPublicKey = Hex.Format(ParameterSigningKey.Demo().PublicKeyBytes()),
+                }, ParameterFile.Sign(DefaultParameters.Create(), ParameterSigningKey.Demo()));
+                context.Error.WriteLine($"installed {kind} terminal {id} in {directory}");
+            }
+
+            var core = TerminalCore.Open(directory, TimeProvider.System);
+            if (core.Config.Kind != kind)
+            {
+                core.Dispose();
+                throw new UsageException($"--data: {directory} holds a {core.Config.Kind} terminal, not a {kind}");
+            }
+
+            return new TerminalSession(core, card, cardFile, psam, psamFile);
+        }
+        catch (Exception e) when (e is TerminalException or JournalException or ParameterFileException)
+        {
+            throw new CliFailure(e.Message, e);
+        }
+    }
+
+    public IssuerKeySet KeySet(CliContext context, string? keys) => CardFiles.KeySet(context, keys, Card?.Algorithm ?? EpAlgorithm.Des);
+
+    /// <summary>Prints the result, closes the batch when due, saves card and PSAM; returns the exit code.</summary>
+    public int Finish(CliContext context, TapResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        context.Out.WriteLine(result.Message);
+        if (Core.BatchDue() && Core.CloseBatch() is { } closed)
+        {
+            context.Error.WriteLine($"batch closed: {closed}");
+        }
+
+        Save();
+        return result.IsSuccess ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    public void Save()
+    {
+        if (Card is not null)
+        {
+            CardCommands.Save(Card, cardPath!);
+        }
+
+        Psam?.Save(psamPath!);
+    }
+
+    public void Dispose() => Core.Dispose();
+}
