@@ -13,6 +13,16 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# The clearing storage tests start their own throwaway PostgreSQL cluster: install the server binaries if missing.
+if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  echo "test.sh: installing the PostgreSQL server (apt-get install -y postgresql)..."
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
+  if ! ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null); then
+    echo "test.sh: could not install PostgreSQL; the PostgreSQL storage tests will fail" >&2
+  fi
+fi
+
 echo "test.sh: building the solution..."
 if ! dotnet build CityCard.slnx -c Debug --nologo -v quiet -clp:NoSummary; then
   echo "test.sh: build failed" >&2

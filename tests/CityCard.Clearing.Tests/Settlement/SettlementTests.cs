@@ -1,0 +1,145 @@
+using CityCard.Clearing.Ledger;
+using CityCard.Clearing.Settlement;
+using CityCard.Clearing.Tests.Pipeline;
+using CityCard.Clearing.Tests.Support;
+using CityCard.Records;
+using static CityCard.Clearing.Tests.Support.World;
+
+namespace CityCard.Clearing.Tests.Settlement;
+
+/// <summary>Settlement, reconciliation and the audit on both engines.</summary>
+[Collection(DatabaseGroup.Name)]
+public sealed class SettlementTests(PostgresServer server)
+{
+    public static TheoryData<string> Engines => TestDatabase.Engines;
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Settle_AfterIngest_StatementsPaidAndEveryInvariantHolds(string engine)
+    {
+        using var world = Day(engine);
+
+        var (report, replayed) = world.Settlement.Settle(Today);
+
+        Assert.False(replayed);
+        Assert.True(report.Reconciled, string.Join("\n", report.Differences));
+        Assert.Equal(3, report.Batches);
+        var bus = report.Statements.Single(s => s.MerchantId == BusCompany);
+        Assert.Equal((2L, 400L, 0L, 100L, 400L, 12L, 388L), (bus.Purchases, bus.GrossFen, bus.DiscountFen, bus.ConcessionSubsidyFen, bus.RevenueFen, bus.CommissionFen, bus.NetFen));
+        var shop = report.Statements.Single(s => s.MerchantId == Shop);
+        Assert.Equal((1L, 1_000L, 100L, 0L, 900L, 14L, 886L), (shop.Purchases, shop.GrossFen, shop.DiscountFen, shop.ConcessionSubsidyFen, shop.RevenueFen, shop.CommissionFen, shop.NetFen));
+        var outlet = report.Statements.Single(s => s.MerchantId == Outlet);
+        Assert.Equal((1L, 2_000L, 0L), (outlet.Loads, outlet.LoadsFen, outlet.NetFen));
+        PipelineTests.AssertAuditOk(world);
+        var audit = world.Database.Store.Read(r => r.Audit());
+        Assert.Equal(388 + 886, PipelineTests.Figure(audit, 6, "paidFen"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Settle_SameDayAgain_ReturnsTheStoredReportAndTheSameFile(string engine)
+    {
+        using var world = Day(engine);
+        var (first, _) = world.Settlement.Settle(Today);
+        var transactions = PipelineTests.Figure(world.Database.Store.Read(r => r.Audit()), 1, "transactions");
+        world.Clock.Now = world.Clock.Now.AddHours(3);
+
+        var (second, replayed) = world.Settlement.Settle(Today);
+
+        Assert.True(replayed);
+        Assert.Equal(SettlementCsv.Format(first), SettlementCsv.Format(second));
+        Assert.Equal(first.CreatedUtc, second.CreatedUtc);
+        Assert.Equal(transactions, PipelineTests.Figure(world.Database.Store.Read(r => r.Audit()), 1, "transactions"));
+        Assert.Contains("merchant,9,City Bus No. 1,transport,300,2,400,0,100,400,12,388,0,0", SettlementCsv.Format(first), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Settle_LateBatchOfASettledDay_GoesIntoTheNextSettlement(string engine)
+    {
+        using var world = Day(engine);
+        world.Settlement.Settle(Today);
+        var card = world.SellCard(1_000);
+        world.Ingest(BusDevice, 9, card.Purchase(100, BusTerminal, BusCompany, At(17)));
+
+        Assert.Throws<ClearingInputException>(() => world.Settlement.Settle(Today.AddDays(-1)));
+        var (next, _) = world.Settlement.Settle(Today.AddDays(1));
+
+        Assert.Equal(1, next.Batches);
+        Assert.Equal(97, next.Statements.Single().NetFen);
+        PipelineTests.AssertAuditOk(world);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Audit_CorruptedPosting_FailsNamingTheTransaction(string engine)
+    {
+        using var world = Day(engine);
+        world.Settlement.Settle(Today);
+        PipelineTests.AssertAuditOk(world);
+
+        world.Database.ExecuteRaw("INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (1, 99, 7, 0, 5)");
+
+        var audit = world.Database.Store.Read(r => r.Audit());
+        Assert.False(audit.Ok);
+        Assert.False(audit.Invariants[0].Ok);
+        Assert.Contains(audit.Invariants[0].Differences, d => d.Contains("transaction 1: postings sum to 5 fen", StringComparison.Ordinal));
+        Assert.Equal(5, audit.Invariants[0].Figures["postingsSumFen"]);
+        Assert.Contains("\"ok\": false", audit.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Audit_ShadowBalanceTamperedWith_FailsCardInvariants(string engine)
+    {
+        using var world = Day(engine);
+        world.Database.ExecuteRaw("UPDATE cards SET shadow_balance_fen = shadow_balance_fen + 1");
+
+        var audit = world.Database.Store.Read(r => r.Audit());
+
+        Assert.False(audit.Invariants[1].Ok);
+        Assert.False(audit.Invariants[2].Ok);
+        Assert.True(audit.Invariants[0].Ok);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Ledger_UpdateOrDelete_RefusedByTheDatabase(string engine)
+    {
+        using var world = Day(engine);
+        var update = Record.Exception(() => world.Database.ExecuteRaw("UPDATE postings SET amount_fen = 0"));
+        var delete = Record.Exception(() => world.Database.ExecuteRaw("DELETE FROM ledger_transactions"));
+        Assert.Contains("append-only", update?.Message, StringComparison.Ordinal);
+        Assert.Contains("append-only", delete?.Message, StringComparison.Ordinal);
+        PipelineTests.AssertAuditOk(world);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Ledger_Reversal_UndoesATransactionAndKeepsItBalanced(string engine)
+    {
+        using var world = Day(engine);
+        var original = world.Database.Store.Read(r => r.LedgerPostings(1));
+        var reversal = LedgerTransaction.ReversalOf(1, original, Today, "reversal of 1");
+        world.Database.Store.Write(w => w.AppendLedger(reversal));
+        var audit = world.Database.Store.Read(r => r.Audit());
+        Assert.True(audit.Invariants[0].Ok, audit.ToText());
+        Assert.Equal(original.Select(p => -p.AmountFen), world.Database.Store.Read(r => r.LedgerPostings(PipelineTests.Figure(audit, 1, "transactions"))).Select(p => p.AmountFen));
+    }
+
+    // A day: two bus fares (one a concession: 100 of a 200 full fare claimed from the subsidising body), a discounted
+    // shop purchase, and a load at the outlet.
+    private World Day(string engine)
+    {
+        var world = new World(TestDatabase.Create(engine, server));
+        var card = world.SellCard(5_000);
+        world.Ingest(OutletDevice, 1, card.Load(2_000, OutletTerminal, Outlet, At(7)));
+        world.Ingest(
+            BusDevice,
+            1,
+            card.Purchase(200, BusTerminal, BusCompany, At(8)),
+            card.Purchase(100, BusTerminal, BusCompany, At(9), DiscountKind.Concession, 200));
+        world.Ingest(ShopDevice, 1, card.Purchase(900, ShopTerminal, Shop, At(12), DiscountKind.MerchantDiscount, 1_000));
+        return world;
+    }
+}
