@@ -1,7 +1,7 @@
 using System.Globalization;
 using CityCard.Bench;
 
-// Usage: dotnet run -c Release --project bench/CityCard.Bench -- [crypto] [--seconds S]
+// Usage: dotnet run -c Release --project bench/CityCard.Bench -- [crypto] [card] [--seconds S]
 var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !double.TryParse(a, CultureInfo.InvariantCulture, out _)).ToList();
 var seconds = 1.0;
 var index = Array.IndexOf(args, "--seconds");
@@ -24,6 +24,7 @@ foreach (var suite in suites)
     var code = suite switch
     {
         "crypto" => CryptoBench.Run(Console.Out, seconds),
+        "card" => CardBench.Run(Console.Out, seconds),
         _ => Unknown(suite),
     };
     if (code != 0)
@@ -36,6 +37,6 @@ return 0;
 
 static int Unknown(string suite)
 {
-    Console.Error.WriteLine($"error: unknown suite '{suite}' (known: crypto)");
+    Console.Error.WriteLine($"error: unknown suite '{suite}' (known: crypto, card)");
     return 2;
 }
