@@ -59,6 +59,11 @@ internal static class CliApp
         yield return CardCommands.BuildPsam(context);
         yield return TerminalCommands.Build(context);
         yield return BatchCommands.Build(context);
+        yield return ClearingCommands.BuildDb(context);
+        yield return ClearingCommands.BuildClear(context);
+        yield return ClearingCommands.BuildSettle(context);
+        yield return ClearingCommands.BuildAudit(context);
+        yield return CentreCommands.Build(context);
     }
 
     private static string WithoutParameterSuffix(ArgumentException e)

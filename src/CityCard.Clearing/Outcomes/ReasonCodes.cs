@@ -16,6 +16,9 @@ public static class ReasonCodes
     /// <summary>The reason's name in kebab case as printed and documented, e.g. <c>bad-tac</c>.</summary>
     public static string Name(this ReasonCode reason) => Kebab(reason.ToString());
 
+    /// <summary>The refusal's name in kebab case, e.g. <c>bad-file-mac</c>.</summary>
+    public static string Name(this FileRefusal refusal) => Kebab(refusal.ToString());
+
     /// <summary>The outcome's lower-case name.</summary>
     public static string Name(this RecordOutcome outcome) => outcome.ToString().ToLowerInvariant();
 

@@ -1,0 +1,261 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CityCard.Clearing;
+using CityCard.Clearing.Outcomes;
+using CityCard.Clearing.Pipeline;
+using CityCard.Clearing.Settlement;
+using CityCard.Clearing.Storage;
+using CityCard.Clearing.Verification;
+using CityCard.Security.Ep;
+using CityCard.Security.Keys;
+using CityCard.Storage;
+
+namespace CityCard.Cli.Commands;
+
+/// <summary>
+/// The clearing centre without HTTP (docs/clearing.md): <c>db migrate</c>, <c>clear</c>, <c>settle</c>, <c>audit</c>.
+/// The registry commands are in <see cref="CentreCommands"/>.
+/// </summary>
+internal static class ClearingCommands
+{
+    private const int MaxFileBytes = 48 + (80 * 1_000_000) + 32;
+
+    public static Command BuildDb(CliContext context)
+    {
+        var db = new Command("db", "The clearing database (SQLite file or PostgreSQL server).");
+        var url = DbOption();
+        var cutOff = Options.Optional("--cutoff", "business-day cut-off HH:MM, China Standard Time (stored; default 00:00)");
+        db.Subcommands.Add(new Command("migrate", "Create or upgrade the schema (SQLite is also migrated whenever it is opened).")
+            .With(url, cutOff)
+            .Does(parse =>
+            {
+                var cut = parse.GetValue(cutOff) is { } text ? BusinessCalendar.ParseCutOff(text, "--cutoff") : (TimeSpan?)null;
+                using var store = Open(parse.GetValue(url), migrate: true);
+                if (cut is { } value)
+                {
+                    store.Write(w =>
+                    {
+                        w.SetSetting(Settings.CutOff, new BusinessCalendar(value).FormatCutOff());
+                        return 0;
+                    });
+                }
+
+                var calendar = store.Read(Settings.Calendar);
+                context.Out.WriteLine($"{store.Description}: schema up to date; business day cut-off {calendar.FormatCutOff()} China Standard Time");
+                return ExitCodes.Ok;
+            }));
+        return db;
+    }
+
+    public static Command BuildClear(CliContext context)
+    {
+        var url = DbOption();
+        var keys = KeysOption();
+        var json = Options.Flag("--json", "one JSON receipt per file per line");
+        var paths = new Argument<string[]>("PATH") { Description = "batch files, or folders whose files are cleared in name order", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("clear", "Ingest batch files through the verification pipeline (the same as an upload, without HTTP). Exit 1 when a file is refused.");
+        command.Arguments.Add(paths);
+        return command.With(url, keys, json).Does(parse =>
+        {
+            var files = ExpandPaths(parse.GetValue(paths)!);
+            var keySet = LoadKeySet(context, parse.GetValue(keys));
+            using var store = Open(parse.GetValue(url));
+            var service = new ClearingService(store, keySet.Upload, keySet.Ring, TimeProvider.System);
+            var refused = 0;
+            foreach (var file in files)
+            {
+                var result = service.Ingest(ReadFile(file));
+                refused += result.Receipt.Status == BatchStatus.Refused ? 1 : 0;
+                context.Out.WriteLine(parse.GetValue(json) ? ReceiptJson(file, result).ToJsonString() : Describe(file, result));
+            }
+
+            return refused == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+    }
+
+    public static Command BuildSettle(CliContext context)
+    {
+        var url = DbOption();
+        var date = Options.Required("--date", "the business day YYYY-MM-DD");
+        var output = Options.Optional("--out", "folder for the settlement CSV file (default ./settlement)");
+        return new Command("settle", "Settle a business day: statements per merchant, a CSV file, and a reconciliation that fails (exit 1) naming every difference. Idempotent.")
+            .With(url, date, output)
+            .Does(parse =>
+            {
+                var day = ParseDate(parse.GetValue(date)!);
+                using var store = Open(parse.GetValue(url));
+                var (report, replayed) = Run(() => new SettlementService(store, TimeProvider.System).Settle(day));
+                var folder = parse.GetValue(output) ?? "settlement";
+                var path = Path.Combine(folder, SettlementCsv.FileName(day));
+                try
+                {
+                    Directory.CreateDirectory(folder);
+                    File.WriteAllText(path, SettlementCsv.Format(report));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliFailure($"--out {folder}: cannot write the settlement file ({e.Message})", e);
+                }
+
+                context.Out.WriteLine($"settlement {day:yyyy-MM-dd}{(replayed ? " (already settled; stored report)" : string.Empty)}: {report.Batches} batches, {report.Statements.Count} statements, net paid {report.NetFen} fen -> {path}");
+                foreach (var s in report.Statements)
+                {
+                    context.Out.WriteLine(FormattableString.Invariant($"  {s.MerchantId} {s.Name} [{s.Category}, {s.CommissionBps} bps]: purchases {s.Purchases}, gross {s.GrossFen}, discount {s.DiscountFen}, subsidy {s.ConcessionSubsidyFen}, commission {s.CommissionFen}, net {s.NetFen}; loads {s.Loads} ({s.LoadsFen} fen)"));
+                }
+
+                if (report.Reconciled)
+                {
+                    context.Out.WriteLine("reconciliation: no differences");
+                    return ExitCodes.Ok;
+                }
+
+                context.Error.WriteLine($"reconciliation FAILED: {report.Differences.Count} differences");
+                foreach (var difference in report.Differences)
+                {
+                    context.Error.WriteLine("  " + difference);
+                }
+
+                return ExitCodes.Failed;
+            });
+    }
+
+    public static Command BuildAudit(CliContext context)
+    {
+        var url = DbOption();
+        var json = Options.Flag("--json", "JSON: one entry per invariant with ok, figures and differences");
+        return new Command("audit", "Check every DESIGN.md §6 invariant over the whole database; exit 1 if any fails.")
+            .With(url, json)
+            .Does(parse =>
+            {
+                using var store = Open(parse.GetValue(url));
+                var report = store.Read(r => r.Audit());
+                context.Out.Write(parse.GetValue(json) ? report.ToJson() + Environment.NewLine : report.ToText());
+                return report.Ok ? ExitCodes.Ok : ExitCodes.Failed;
+            });
+    }
+
+    internal static Option<string?> DbOption() => Options.Optional("--db", $"database URL: sqlite:PATH or postgresql://user:pass@host:port/dbname (default {DatabaseUrl.Default})");
+
+    internal static Option<string?> KeysOption() => Options.Optional("--keys", "encrypted production key-set file (passphrase from CITYCARD_KEK or a prompt); default the public DEMO key sets");
+
+    /// <summary>Opens the store; problems with the database become exit code 1, a malformed URL exit code 2.</summary>
+    internal static IClearingStore Open(string? url, bool migrate = false)
+    {
+        var parsed = DatabaseUrl.Parse(url ?? DatabaseUrl.Default, "--db");
+        try
+        {
+            return ClearingStores.Open(parsed, migrate);
+        }
+        catch (StorageException e)
+        {
+            throw new CliFailure(e.Message, e);
+        }
+    }
+
+    /// <summary>Runs a clearing operation, turning a refused request into exit code 1.</summary>
+    internal static T Run<T>(Func<T> operation)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (ClearingInputException e)
+        {
+            throw new CliFailure(e.Message, e);
+        }
+    }
+
+    internal static DateOnly ParseDate(string text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day
+            : throw new UsageException($"--date: '{text}' is not a date YYYY-MM-DD");
+
+    private static (IssuerKeySet Upload, TacKeyRing Ring) LoadKeySet(CliContext context, string? path)
+    {
+        if (path is null)
+        {
+            return (DemoKeySet.Create(EpAlgorithm.Des), TacKeyRing.Demo());
+        }
+
+        var keySet = KeysCommands.LoadKeySet(context, path);
+        return (keySet, new TacKeyRing([keySet]));
+    }
+
+    private static List<string> ExpandPaths(IEnumerable<string> paths)
+    {
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+            }
+            else if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+            else
+            {
+                throw new UsageException($"PATH: '{path}' is neither a file nor a folder");
+            }
+        }
+
+        return files;
+    }
+
+    private static byte[] ReadFile(string path)
+    {
+        try
+        {
+            var length = new FileInfo(path).Length;
+            return length > MaxFileBytes
+                ? throw new CliFailure($"{path}: {length} bytes is larger than the largest batch file ({MaxFileBytes} bytes)")
+                : File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliFailure($"{path}: cannot be read ({e.Message})", e);
+        }
+    }
+
+    private static string Describe(string file, IngestResult result)
+    {
+        var r = result.Receipt;
+        var batch = r.DeviceId is { } device ? $"device {device} batch {r.BatchNumber}" : "unidentified batch";
+        var again = result.Replayed ? " (already received: stored answer)" : string.Empty;
+        if (r.Status == BatchStatus.Refused)
+        {
+            return $"{file}: {batch} REFUSED ({r.Refusal!.Value.Name()}){again}: {r.Message}";
+        }
+
+        var t = r.Totals;
+        return FormattableString.Invariant(
+            $"{file}: {batch} cleared{again}: accepted {t.Accepted} ({t.AcceptedFen} fen), duplicate {t.Duplicate} ({t.DuplicateFen} fen), rejected {t.Rejected} ({t.RejectedFen} fen), suspect {t.Suspect} ({t.SuspectFen} fen)");
+    }
+
+    private static JsonObject ReceiptJson(string file, IngestResult result)
+    {
+        var r = result.Receipt;
+        return new JsonObject
+        {
+            ["file"] = file,
+            ["sha256"] = r.FileSha256,
+            ["device"] = r.DeviceId,
+            ["batch"] = r.BatchNumber,
+            ["status"] = r.Status.ToString().ToLowerInvariant(),
+            ["refusal"] = r.Refusal is { } refusal ? refusal.Name() : null,
+            ["message"] = r.Message,
+            ["businessDate"] = r.BusinessDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["replayed"] = result.Replayed,
+            ["accepted"] = r.Totals.Accepted,
+            ["acceptedFen"] = r.Totals.AcceptedFen,
+            ["duplicate"] = r.Totals.Duplicate,
+            ["duplicateFen"] = r.Totals.DuplicateFen,
+            ["rejected"] = r.Totals.Rejected,
+            ["rejectedFen"] = r.Totals.RejectedFen,
+            ["suspect"] = r.Totals.Suspect,
+            ["suspectFen"] = r.Totals.SuspectFen,
+        };
+    }
+}

@@ -1,0 +1,170 @@
+using System.Text.Json;
+using CityCard.Records;
+using CityCard.Records.Batches;
+using CityCard.Security.Ep;
+using CityCard.Security.Keys;
+using Microsoft.Data.Sqlite;
+
+namespace CityCard.Cli.Tests;
+
+/// <summary><c>citycard db / centre / clear / settle / audit</c> on a SQLite file, with batch files signed by the real crypto.</summary>
+public sealed class ClearingCommandTests : IDisposable
+{
+    private static readonly TerminalId BusTerminal = new(0x0000_0001_0001);
+    private readonly string directory = Directory.CreateTempSubdirectory("citycard-cli-clearing-").FullName;
+    private readonly string db;
+
+    public ClearingCommandTests() => db = "sqlite:" + Path.Combine(directory, "centre.db");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public void ClearSettleAudit_AFullDay_WorksAndIsIdempotent()
+    {
+        Register();
+        var inbox = Directory.CreateDirectory(Path.Combine(directory, "inbox")).FullName;
+        File.WriteAllBytes(Path.Combine(inbox, "42-1.ccb"), Batch(1, Purchase(0, 5_000, 200, 8), Purchase(1, 4_800, 150, 9)));
+
+        var cleared = Run("clear", "--db", db, inbox);
+        Assert.Equal(0, cleared.ExitCode);
+        Assert.Contains("device 42 batch 1 cleared: accepted 2 (350 fen), duplicate 0 (0 fen), rejected 0 (0 fen), suspect 0 (0 fen)", cleared.Out, StringComparison.Ordinal);
+
+        var again = Run("clear", "--db", db, "--json", Path.Combine(inbox, "42-1.ccb"));
+        Assert.Equal(0, again.ExitCode);
+        var receipt = JsonDocument.Parse(again.Out).RootElement;
+        Assert.True(receipt.GetProperty("replayed").GetBoolean());
+        Assert.Equal(2, receipt.GetProperty("accepted").GetInt32());
+
+        var show = Run("centre", "card", "show", "--db", db, "--asn", "2144000000000001");
+        Assert.Contains("shadow balance 4650 fen", show.Out, StringComparison.Ordinal);
+
+        var output = Path.Combine(directory, "out");
+        var settled = Run("settle", "--db", db, "--date", "2026-11-20", "--out", output);
+        Assert.Equal(0, settled.ExitCode);
+        Assert.Contains("reconciliation: no differences", settled.Out, StringComparison.Ordinal);
+        var csv = File.ReadAllText(Path.Combine(output, "settlement-2026-11-20.csv"));
+        Assert.Contains("2026-11-20,merchant,9,City Bus,transport,300,2,350,0,0,350,11,339,0,0", csv, StringComparison.Ordinal);
+        var resettled = Run("settle", "--db", db, "--date", "2026-11-20", "--out", output);
+        Assert.Contains("already settled", resettled.Out, StringComparison.Ordinal);
+        Assert.Equal(csv, File.ReadAllText(Path.Combine(output, "settlement-2026-11-20.csv")));
+
+        var audit = Run("audit", "--db", db, "--json");
+        Assert.Equal(0, audit.ExitCode);
+        var invariants = JsonDocument.Parse(audit.Out).RootElement.GetProperty("invariants");
+        Assert.Equal(6, invariants.GetArrayLength());
+        Assert.All(invariants.EnumerateArray(), i => Assert.True(i.GetProperty("ok").GetBoolean()));
+    }
+
+    [Fact]
+    public void Clear_TamperedFile_ExitsOneNamingTheRefusal()
+    {
+        Register();
+        var file = Batch(1, Purchase(0, 5_000, 200, 8));
+        file[48 + 55] ^= 1;
+        var path = Path.Combine(directory, "tampered.ccb");
+        File.WriteAllBytes(path, file);
+
+        var result = Run("clear", "--db", db, path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("REFUSED (bad-file-mac)", result.Out, StringComparison.Ordinal);
+        Assert.Equal(0, Run("centre", "records", "--db", db, "--outcome", "rejected").ExitCode);
+    }
+
+    [Fact]
+    public void Audit_CorruptedPosting_ExitsOne()
+    {
+        Register();
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(directory, "centre.db")}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (1, 99, 7, 0, 1)";
+            command.ExecuteNonQuery();
+        }
+
+        var audit = Run("audit", "--db", db);
+
+        Assert.Equal(1, audit.ExitCode);
+        Assert.Contains("FAIL 1 ", audit.Out, StringComparison.Ordinal);
+        Assert.Contains("transaction 1: postings sum to 1 fen", audit.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(2, "--db: 'mysql://x/y' is not a database URL", "audit", "--db", "mysql://x/y")]
+    [InlineData(2, "--date: '2026-13-01' is not a date", "settle", "--date", "2026-13-01")]
+    [InlineData(2, "--kind: 'toaster' is not one of", "centre", "device", "add", "--id", "1", "--kind", "toaster", "--operator", "9")]
+    [InlineData(2, "--asn:", "centre", "card", "show", "--asn", "12")]
+    [InlineData(2, "--cutoff: '25:00' is not a time of day", "db", "migrate", "--cutoff", "25:00")]
+    [InlineData(2, "is neither a file nor a folder", "clear", "no-such-file.ccb")]
+    public void Commands_WrongArguments_ExitTwoNamingTheOption(int code, string message, params string[] args)
+    {
+        var withDb = args.Contains("--db") ? args : [.. args, "--db", db];
+        var result = Run(withDb);
+        Assert.Equal(code, result.ExitCode);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Registry_DuplicateIdOrUnknownOperator_ExitsOne()
+    {
+        Register();
+        var duplicate = Run("centre", "merchant", "add", "--db", db, "--id", "9", "--name", "Again", "--category", "transport");
+        var orphan = Run("centre", "device", "add", "--db", db, "--id", "50", "--kind", "pos", "--operator", "77", "--terminal", "000000090001");
+        Assert.Equal((1, 1), (duplicate.ExitCode, orphan.ExitCode));
+        Assert.Contains("merchant 9 is already registered", duplicate.Error, StringComparison.Ordinal);
+        Assert.Contains("operator 77 is not registered", orphan.Error, StringComparison.Ordinal);
+        Assert.Contains("42\tBusValidator", Run("centre", "device", "list", "--db", db).Out, StringComparison.Ordinal);
+    }
+
+    private void Register()
+    {
+        Assert.Equal(0, Run("db", "migrate", "--db", db, "--cutoff", "04:00").ExitCode);
+        Assert.Equal(0, Run("centre", "merchant", "add", "--db", db, "--id", "9", "--name", "City Bus", "--category", "transport", "--commission-bps", "300").ExitCode);
+        Assert.Equal(0, Run("centre", "merchant", "add", "--db", db, "--id", "12", "--name", "Outlet", "--category", "outlet").ExitCode);
+        Assert.Equal(0, Run("centre", "device", "add", "--db", db, "--id", "42", "--kind", "bus", "--operator", "9", "--terminal", "000000010001").ExitCode);
+        Assert.Equal(0, Run("centre", "card", "add", "--db", db, "--asn", "2144000000000001", "--balance", "5000", "--deposit", "2000", "--outlet", "12").ExitCode);
+    }
+
+    private static CliResult Run(params string[] args) => CliRunner.Run(args);
+
+    private static TransactionRecord Purchase(ushort counter, long balance, long amount, int hour)
+    {
+        var keys = DemoKeySet.Create(EpAlgorithm.Des).DeriveCardKeys(DemoKeySet.HomeCity, new Asn(0x2144_0000_0000_0001));
+        var record = new TransactionRecord
+        {
+            Kind = RecordKind.Purchase,
+            CityCode = DemoKeySet.HomeCity,
+            Asn = new Asn(0x2144_0000_0000_0001),
+            CardType = 1,
+            Counter = counter,
+            BalanceBeforeFen = balance,
+            AmountFen = amount,
+            Terminal = BusTerminal,
+            Ttsn = 100u + counter,
+            DateTime = new BcdDateTime(new DateTime(2026, 11, 20, hour, 0, 0)),
+            KeyVersion = DemoKeySet.KeyVersion,
+            Algorithm = EpAlgorithm.Des,
+            FullFareFen = amount,
+            MerchantId = 9,
+        };
+        return record with { Tac = record.ComputeTac(keys.TacKey) };
+    }
+
+    private static byte[] Batch(uint number, params TransactionRecord[] records) => BatchCodec.Write(
+        new BatchHeader
+        {
+            DeviceKind = DeviceKind.BusValidator,
+            DeviceId = 42,
+            PsamTerminal = BusTerminal,
+            BatchNumber = number,
+            CreatedUtc = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero),
+            OperatorId = 9,
+        },
+        records,
+        UploadKeys.Derive(DemoKeySet.Create(EpAlgorithm.Des), 42));
+}
