@@ -30,8 +30,14 @@ internal sealed class PurseSession
 
     public MacKey? LoadSessionKey { get; }
 
-    /// <summary>CAPP records cached by UPDATE CAPP DATA CACHE, by record number; written only with the debit.</summary>
-    public SortedDictionary<int, byte[]> CappCache { get; } = [];
+    /// <summary>CAPP records cached by UPDATE CAPP DATA CACHE, by record number; written only with the debit (null until the first).</summary>
+    public SortedDictionary<int, byte[]>? CappCache { get; private set; }
+
+    public void CacheCappRecord(int recordNumber, byte[] data)
+    {
+        CappCache ??= [];
+        CappCache[recordNumber] = data;
+    }
 
     public byte TransactionType => Kind switch
     {

@@ -231,7 +231,7 @@ public sealed partial class SoftCard
             return Status(StatusWords.ConditionsNotSatisfied);
         }
 
-        pending.CappCache[apdu.P1] = apdu.Data.ToArray();
+        pending.CacheCappRecord(apdu.P1, apdu.Data.ToArray());
         session = pending;
         return Success(default);
     }
@@ -294,13 +294,13 @@ public sealed partial class SoftCard
         BinaryPrimitives.WriteUInt32BigEndian(proof.AsSpan(3), mac2);
         BinaryPrimitives.WriteUInt32BigEndian(proof.AsSpan(7), tac);
 
-        var entries = new List<JournalEntry>(3 + completed.CappCache.Count)
+        var entries = new List<JournalEntry>(3 + (completed.CappCache?.Count ?? 0))
         {
             new(0, purse),
             new(CardMemory.HistorySlotOffset(historySlot), record),
             new(memory.ProofSlotOffset(proofSlot), proof),
         };
-        foreach (var (recordNumber, data) in completed.CappCache)
+        foreach (var (recordNumber, data) in completed.CappCache ?? [])
         {
             entries.Add(new JournalEntry(memory.CappRecordOffset(recordNumber), data));
         }
