@@ -64,6 +64,7 @@ internal static class CliApp
         yield return ClearingCommands.BuildSettle(context);
         yield return ClearingCommands.BuildAudit(context);
         yield return CentreCommands.Build(context);
+        yield return ClearingCommands.BuildServe(context);
     }
 
     private static string WithoutParameterSuffix(ArgumentException e)

@@ -135,6 +135,34 @@ internal static class ClearingCommands
             });
     }
 
+    public static Command BuildServe(CliContext context)
+    {
+        var url = DbOption();
+        var keys = KeysOption();
+        var urls = Options.Optional("--urls", "where to listen (default http://127.0.0.1:5080)");
+        return new Command("serve", "Run the clearing-centre HTTP server: batch upload, blacklist download, cards, records, settlement, audit (docs/clearing.md).")
+            .With(url, keys, urls)
+            .Does(parse =>
+            {
+                var keySet = LoadKeySet(context, parse.GetValue(keys));
+                var options = new Server.ServerOptions { Database = parse.GetValue(url) ?? DatabaseUrl.Default, UploadKeySet = keySet.Upload, TacKeys = keySet.Ring };
+                DatabaseUrl.Parse(options.Database, "--db");
+                Microsoft.AspNetCore.Builder.WebApplication app;
+                try
+                {
+                    app = Server.ClearingServer.Build(options, ["--urls", parse.GetValue(urls) ?? "http://127.0.0.1:5080"]);
+                }
+                catch (StorageException e)
+                {
+                    throw new CliFailure(e.Message, e);
+                }
+
+                context.Error.WriteLine($"citycard: clearing centre on {parse.GetValue(urls) ?? "http://127.0.0.1:5080"} over {DatabaseUrl.Parse(options.Database).Description}");
+                app.Run();
+                return ExitCodes.Ok;
+            });
+    }
+
     internal static Option<string?> DbOption() => Options.Optional("--db", $"database URL: sqlite:PATH or postgresql://user:pass@host:port/dbname (default {DatabaseUrl.Default})");
 
     internal static Option<string?> KeysOption() => Options.Optional("--keys", "encrypted production key-set file (passphrase from CITYCARD_KEK or a prompt); default the public DEMO key sets");

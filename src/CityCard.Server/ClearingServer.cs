@@ -1,0 +1,62 @@
+using System.Text.Json.Serialization;
+using CityCard.Clearing;
+using CityCard.Clearing.Pipeline;
+using CityCard.Clearing.Registry;
+using CityCard.Clearing.Settlement;
+using CityCard.Clearing.Storage;
+using CityCard.Server.Endpoints;
+using CityCard.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CityCard.Server;
+
+/// <summary>Builds the clearing-centre web application (<c>citycard serve</c>); tests host it in process.</summary>
+public static class ClearingServer
+{
+    /// <summary>Builds the application over the database of <paramref name="options"/> (SQLite is migrated on open).</summary>
+    public static WebApplication Build(ServerOptions options, string[]? args = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateBuilder(args ?? []);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi("v1");
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
+        var store = ClearingStores.Open(options.Database);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(new ClearingService(store, options.UploadKeySet, options.TacKeys, options.Clock, options.Clearing));
+        builder.Services.AddSingleton(new CentreRegistry(store, options.Clock));
+        builder.Services.AddSingleton(new SettlementService(store, options.Clock));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(HandleException));
+        app.UseStatusCodePages();
+        app.MapOpenApi("/api/openapi/{documentName}.json");
+        BatchEndpoints.Map(app);
+        DeviceEndpoints.Map(app);
+        BackOfficeEndpoints.Map(app);
+        app.Lifetime.ApplicationStopped.Register(store.Dispose);
+        return app;
+    }
+
+    // Expected refusals become ProblemDetails naming the problem; anything else is a 500 without internals.
+    private static async Task HandleException(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (status, title) = error switch
+        {
+            ClearingInputException => (StatusCodes.Status409Conflict, "The request cannot be carried out"),
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
+            StorageException => (StatusCodes.Status503ServiceUnavailable, "The database is not available"),
+            _ => (StatusCodes.Status500InternalServerError, "Internal error"),
+        };
+        var detail = status == StatusCodes.Status500InternalServerError ? "see the server log" : error?.Message;
+        await Results.Problem(detail: detail, statusCode: status, title: title).ExecuteAsync(context);
+    }
+}

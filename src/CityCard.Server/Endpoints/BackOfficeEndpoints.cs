@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Text.Json;
+using CityCard.Clearing.Outcomes;
+using CityCard.Clearing.Pipeline;
+using CityCard.Clearing.Registry;
+using CityCard.Clearing.Settlement;
+using CityCard.Clearing.Storage;
+using CityCard.Security.Ep;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace CityCard.Server.Endpoints;
+
+/// <summary>
+/// Back-office endpoints: card sale and lookup, held records, settlement reports and the audit. They are meant for the
+/// centre's own network (the server listens on loopback by default).
+/// </summary>
+internal static class BackOfficeEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/api/cards", SellAsync).WithSummary("Register a card sold at an outlet.");
+        app.MapGet("/api/cards/{asn}", Lookup).WithSummary("A card: shadow balance, status and cleared history.");
+        app.MapGet("/api/records", RecordsByOutcome).WithSummary("Stored records with an outcome (suspect by default).");
+        app.MapPost("/api/settlements/{date}", Settle).WithSummary("Settle a business day (idempotent).");
+        app.MapGet("/api/settlements/{date}", Settlement).WithSummary("A settled day's report.");
+        app.MapGet("/api/settlements/{date}/csv", SettlementFile).WithSummary("A settled day's CSV file.");
+        app.MapGet("/api/audit", (IClearingStore store) => Results.Text(store.Read(r => r.Audit()).ToJson(), "application/json")).WithSummary("Every DESIGN.md §6 invariant with figures.");
+    }
+
+    private static async Task<IResult> SellAsync(HttpRequest request, CentreRegistry registry, ServerOptions options, IOptions<JsonOptions> json, CancellationToken cancellation)
+    {
+        var (body, problem) = await RequestBody.ReadAsync(request, 64 * 1024, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (sale, invalid) = RequestBody.Json<CardSale>(body!, json.Value.SerializerOptions);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        Asn asn;
+        CityCode city;
+        try
+        {
+            asn = Asn.Parse(sale!.Asn, "asn");
+            city = CityCode.Parse(sale.City ?? "2144", "city");
+        }
+        catch (ArgumentException e)
+        {
+            return RequestBody.BadRequest(e.Message);
+        }
+
+        if (sale.CardType is < 0 or > 255)
+        {
+            return RequestBody.BadRequest($"cardType: {sale.CardType} is not a byte");
+        }
+
+        var card = registry.SellCard(asn, city, (byte)sale.CardType, sale.DepositFen, sale.BalanceFen, sale.OfflineCounter, sale.OnlineCounter, sale.OutletId);
+        return TypedResults.Created($"/api/cards/{card.Asn}", CardView(card));
+    }
+
+    private static IResult Lookup(string asn, IClearingStore store)
+    {
+        if (!TryAsn(asn, out var cardAsn, out var problem))
+        {
+            return problem!;
+        }
+
+        var card = store.Read(r => r.FindCard(cardAsn));
+        if (card is null)
+        {
+            return TypedResults.Problem(detail: $"card {cardAsn} is not registered", statusCode: StatusCodes.Status404NotFound, title: "Unknown card");
+        }
+
+        var history = store.Read(r => r.CardHistory(cardAsn)).Select(RecordView);
+        return TypedResults.Ok(new { card = CardView(card), history });
+    }
+
+    private static IResult RecordsByOutcome(IClearingStore store, string? outcome, int? limit)
+    {
+        var name = outcome ?? "suspect";
+        var wanted = Enum.GetValues<RecordOutcome>().FirstOrDefault(o => string.Equals(o.Name(), name, StringComparison.OrdinalIgnoreCase));
+        if (wanted == 0)
+        {
+            return RequestBody.BadRequest($"outcome: '{name}' is not accepted, duplicate, rejected or suspect");
+        }
+
+        if (limit is < 1 or > 10_000)
+        {
+            return RequestBody.BadRequest($"limit: {limit} is outside 1..10000");
+        }
+
+        return TypedResults.Ok(store.Read(r => r.RecordsByOutcome(wanted, limit ?? 100)).Select(RecordView));
+    }
+
+    private static IResult Settle(string date, SettlementService settlement)
+    {
+        if (!TryDate(date, out var day, out var problem))
+        {
+            return problem!;
+        }
+
+        var (report, replayed) = settlement.Settle(day);
+        return TypedResults.Ok(new { report, replayed });
+    }
+
+    private static IResult Settlement(string date, IClearingStore store)
+    {
+        if (!TryDate(date, out var day, out var problem))
+        {
+            return problem!;
+        }
+
+        var report = store.Read(r => r.FindSettlement(day));
+        return report is null
+            ? TypedResults.Problem(detail: $"{date} is not settled", statusCode: StatusCodes.Status404NotFound, title: "Not settled")
+            : TypedResults.Ok(report);
+    }
+
+    private static IResult SettlementFile(string date, IClearingStore store)
+    {
+        if (!TryDate(date, out var day, out var problem))
+        {
+            return problem!;
+        }
+
+        var report = store.Read(r => r.FindSettlement(day));
+        return report is null
+            ? TypedResults.Problem(detail: $"{date} is not settled", statusCode: StatusCodes.Status404NotFound, title: "Not settled")
+            : TypedResults.Text(SettlementCsv.Format(report), "text/csv");
+    }
+
+    private static bool TryDate(string text, out DateOnly day, out IResult? problem)
+    {
+        problem = DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day)
+            ? null
+            : RequestBody.BadRequest($"date: '{text}' is not a date YYYY-MM-DD");
+        return problem is null;
+    }
+
+    private static bool TryAsn(string text, out Asn asn, out IResult? problem)
+    {
+        try
+        {
+            asn = Asn.Parse(text, "asn");
+            problem = null;
+            return true;
+        }
+        catch (ArgumentException e)
+        {
+            asn = default;
+            problem = RequestBody.BadRequest(e.Message);
+            return false;
+        }
+    }
+
+    private static object CardView(CardAccount c) => new
+    {
+        asn = c.Asn.ToString(),
+        city = c.City.ToString(),
+        c.CardType,
+        status = c.Status,
+        c.ShadowBalanceFen,
+        c.DepositFen,
+        c.OfflineNext,
+        c.OnlineNext,
+        c.OpenGaps,
+        c.BlacklistedVersion,
+    };
+
+    private static object RecordView(StoredRecord s) => new
+    {
+        s.DeviceId,
+        s.BatchNumber,
+        index = s.Record.Index,
+        asn = s.Record.Key.Asn.ToString(),
+        kind = s.Record.Kind,
+        counter = s.Record.Key.Counter,
+        time = s.Record.Order.Time,
+        s.Record.AmountFen,
+        s.Record.BalanceBeforeFen,
+        s.Record.BalanceAfterFen,
+        outcome = s.Record.Outcome.Name(),
+        reason = s.Record.Reason.Name(),
+        reasonCode = (int)s.Record.Reason,
+    };
+
+}

@@ -1,0 +1,34 @@
+using CityCard.Clearing.Pipeline;
+using CityCard.Clearing.Verification;
+using CityCard.Security.Ep;
+using CityCard.Security.Keys;
+
+namespace CityCard.Server;
+
+/// <summary>What the server runs with.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>The largest batch file: header, 1,000,000 records, trailer.</summary>
+    public const long MaxBatchBytes = 48 + (80L * 1_000_000) + 32;
+
+    /// <summary>Database URL (sqlite:PATH or postgresql://…).</summary>
+    public string Database { get; init; } = Storage.DatabaseUrl.Default;
+
+    /// <summary>The key set whose terminal master key devices' upload keys derive from.</summary>
+    public IssuerKeySet UploadKeySet { get; init; } = DemoKeySet.Create(EpAlgorithm.Des);
+
+    /// <summary>Issuer TAC master keys.</summary>
+    public TacKeyRing TacKeys { get; init; } = TacKeyRing.Demo();
+
+    /// <summary>Largest request body accepted (413 above).</summary>
+    public long MaxBodyBytes { get; init; } = MaxBatchBytes;
+
+    /// <summary>Largest clock difference accepted in a signed device request.</summary>
+    public TimeSpan SignatureWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The time source.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Pipeline limits.</summary>
+    public ClearingOptions Clearing { get; init; } = new();
+}

@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using CityCard.Clearing.Registry;
+using CityCard.Records;
+using CityCard.Records.Batches;
+using CityCard.Security.Ep;
+using CityCard.Security.Keys;
+using CityCard.Server.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+
+namespace CityCard.Server.Tests;
+
+/// <summary>The clearing-centre HTTP API in process over a SQLite file.</summary>
+public sealed class ServerTests : IAsyncDisposable
+{
+    private const uint Device = 42;
+    private static readonly TerminalId Terminal = new(0x0000_0001_0001);
+    private static readonly Asn CardAsn = new(0x2144_0000_0000_0001);
+    private static readonly DateTimeOffset Now = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+    private readonly string directory = Directory.CreateTempSubdirectory("citycard-server-").FullName;
+    private WebApplication? app;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task UploadBatch_TwiceAndTampered_SameReceiptThenRefusal()
+    {
+        var client = await StartAsync();
+        var file = Batch(1, Purchase(0, 5_000, 200), Purchase(1, 4_800, 300));
+
+        var first = await client.PostAsync(new Uri("/api/batches", UriKind.Relative), Bytes(file), Ct);
+        var second = await client.PostAsync(new Uri("/api/batches", UriKind.Relative), Bytes(file), Ct);
+        var tampered = (byte[])file.Clone();
+        tampered[48 + 55] ^= 1;
+        var refused = await client.PostAsync(new Uri("/api/batches", UriKind.Relative), Bytes(tampered), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var a = JsonDocument.Parse(await first.Content.ReadAsStringAsync(Ct)).RootElement;
+        var b = JsonDocument.Parse(await second.Content.ReadAsStringAsync(Ct)).RootElement;
+        Assert.Equal(2, a.GetProperty("receipt").GetProperty("totals").GetProperty("accepted").GetInt32());
+        Assert.Equal(500, a.GetProperty("receipt").GetProperty("totals").GetProperty("acceptedFen").GetInt64());
+        Assert.Equal(a.GetProperty("receipt").GetRawText(), b.GetProperty("receipt").GetRawText());
+        Assert.True(b.GetProperty("replayed").GetBoolean());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal("bad-file-mac", JsonDocument.Parse(await refused.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("receipt").GetProperty("refusal").GetString());
+
+        var card = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/cards/{CardAsn}", UriKind.Relative), Ct)).RootElement;
+        Assert.Equal(4_500, card.GetProperty("card").GetProperty("shadowBalanceFen").GetInt64());
+        Assert.Equal(2, card.GetProperty("history").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task UploadBatch_LargerThanTheLimit_413ProblemDetails()
+    {
+        var client = await StartAsync(maxBodyBytes: 1_000);
+        var response = await client.PostAsync(new Uri("/api/batches", UriKind.Relative), Bytes(new byte[5_000]), Ct);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("larger than 1000 bytes", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Blacklist_SignedUnsignedAndRevoked_AnswersEachRight()
+    {
+        var client = await StartAsync();
+        var registry = app!.Services.GetService(typeof(CentreRegistry)) as CentreRegistry;
+        var version = registry!.ReportLost(CardAsn, "lost");
+
+        var unsigned = await client.GetAsync(new Uri("/api/devices/blacklist?after=0", UriKind.Relative), Ct);
+        var wrongKey = await client.SendAsync(Signed(HttpMethod.Get, "/api/devices/blacklist?after=0", Device, new byte[16]), Ct);
+        var signed = await client.SendAsync(Signed(HttpMethod.Get, "/api/devices/blacklist?after=0", Device), Ct);
+        var malformed = await client.SendAsync(Signed(HttpMethod.Get, "/api/devices/blacklist?after=x", Device), Ct);
+        registry.RevokeDevice(Device);
+        var revoked = await client.SendAsync(Signed(HttpMethod.Get, "/api/devices/blacklist?after=0", Device), Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongKey.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
+        var body = JsonDocument.Parse(await signed.Content.ReadAsStringAsync(Ct)).RootElement;
+        Assert.Equal(version, body.GetProperty("version").GetUInt32());
+        Assert.Equal(CardAsn.ToString(), body.GetProperty("entries")[0].GetProperty("asn").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, revoked.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{not json", "not valid JSON")]
+    [InlineData("{\"asn\":\"12\",\"outletId\":12}", "asn:")]
+    [InlineData("{\"asn\":\"2144000000000009\",\"outletId\":99}", "outlet operator 99 is not registered")]
+    [InlineData("{\"asn\":\"2144000000000001\",\"outletId\":12}", "already registered")]
+    [InlineData("{\"asn\":\"2144000000000009\",\"outletId\":12,\"cardType\":300}", "cardType")]
+    public async Task SellCard_MalformedOrRefused_ProblemDetailsNamingIt(string json, string problem)
+    {
+        var client = await StartAsync();
+        var response = await client.PostAsync(new Uri("/api/cards", UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict, response.StatusCode.ToString());
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(problem, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SettleAuditAndDocument_AfterUpload_Served()
+    {
+        var client = await StartAsync();
+        await client.PostAsync(new Uri("/api/batches", UriKind.Relative), Bytes(Batch(1, Purchase(0, 5_000, 200))), Ct);
+        var sale = await client.PostAsync(new Uri("/api/cards", UriKind.Relative), new StringContent("{\"asn\":\"2144000000000002\",\"balanceFen\":100,\"outletId\":12}", Encoding.UTF8, "application/json"), Ct);
+
+        var settle = await client.PostAsync(new Uri("/api/settlements/2026-11-20", UriKind.Relative), null, Ct);
+        var csv = await client.GetStringAsync(new Uri("/api/settlements/2026-11-20/csv", UriKind.Relative), Ct);
+        var audit = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/audit", UriKind.Relative), Ct)).RootElement;
+        var missing = await client.GetAsync(new Uri("/api/cards/2144000000000077", UriKind.Relative), Ct);
+        var badDate = await client.PostAsync(new Uri("/api/settlements/20-11-2026", UriKind.Relative), null, Ct);
+        var openApi = await client.GetAsync(new Uri("/api/openapi/v1.json", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.Created, sale.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, settle.StatusCode);
+        Assert.Contains("merchant,9,City Bus,transport,300,1,200,0,0,200,6,194,0,0", csv, StringComparison.Ordinal);
+        Assert.True(audit.GetProperty("ok").GetBoolean(), audit.GetRawText());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badDate.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
+        Assert.Contains("/api/batches", await openApi.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    private async Task<HttpClient> StartAsync(long maxBodyBytes = ServerOptions.MaxBatchBytes)
+    {
+        var options = new ServerOptions
+        {
+            Database = "sqlite:" + Path.Combine(directory, "centre.db"),
+            MaxBodyBytes = maxBodyBytes,
+            Clock = new FixedClock(Now),
+        };
+        app = ClearingServer.Build(options, configure: b => b.WebHost.UseTestServer());
+        var registry = (CentreRegistry)app.Services.GetService(typeof(CentreRegistry))!;
+        registry.AddMerchant(9, "City Bus", "transport", 300);
+        registry.AddMerchant(12, "Outlet", "outlet", 0);
+        registry.AddDevice(Device, DeviceKind.BusValidator, 9, Terminal);
+        registry.SellCard(CardAsn, DemoKeySet.HomeCity, 1, 2_000, 5_000, 0, 0, 12);
+        await app.StartAsync(Ct);
+        return app.GetTestClient();
+    }
+
+    private static ByteArrayContent Bytes(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return content;
+    }
+
+    private static HttpRequestMessage Signed(HttpMethod method, string pathAndQuery, uint device, byte[]? key = null)
+    {
+        var seconds = Now.ToUnixTimeSeconds();
+        var uploadKey = key ?? UploadKeys.Derive(DemoKeySet.Create(EpAlgorithm.Des), device);
+        var request = new HttpRequestMessage(method, new Uri(pathAndQuery, UriKind.Relative));
+        request.Headers.Add(DeviceSignature.DeviceHeader, device.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(DeviceSignature.TimeHeader, seconds.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(DeviceSignature.SignatureHeader, DeviceSignature.Compute(uploadKey, method.Method, pathAndQuery, seconds, []));
+        return request;
+    }
+
+    private static TransactionRecord Purchase(ushort counter, long balance, long amount)
+    {
+        var record = new TransactionRecord
+        {
+            Kind = RecordKind.Purchase,
+            CityCode = DemoKeySet.HomeCity,
+            Asn = CardAsn,
+            CardType = 1,
+            Counter = counter,
+            BalanceBeforeFen = balance,
+            AmountFen = amount,
+            Terminal = Terminal,
+            Ttsn = 10u + counter,
+            DateTime = new BcdDateTime(new DateTime(2026, 11, 20, 8, counter, 0)),
+            KeyVersion = DemoKeySet.KeyVersion,
+            Algorithm = EpAlgorithm.Des,
+            FullFareFen = amount,
+            MerchantId = 9,
+        };
+        var keys = DemoKeySet.Create(EpAlgorithm.Des).DeriveCardKeys(DemoKeySet.HomeCity, CardAsn);
+        return record with { Tac = record.ComputeTac(keys.TacKey) };
+    }
+
+    private static byte[] Batch(uint number, params TransactionRecord[] records) => BatchCodec.Write(
+        new BatchHeader { DeviceKind = DeviceKind.BusValidator, DeviceId = Device, PsamTerminal = Terminal, BatchNumber = number, CreatedUtc = Now, OperatorId = 9 },
+        records,
+        UploadKeys.Derive(DemoKeySet.Create(EpAlgorithm.Des), Device));
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
