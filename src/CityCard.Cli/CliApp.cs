@@ -59,6 +59,8 @@ internal static class CliApp
         yield return CardCommands.BuildPsam(context);
         yield return TerminalCommands.Build(context);
         yield return BatchCommands.Build(context);
+        yield return SimulateCommands.BuildSimulate(context);
+        yield return SimulateCommands.BuildDemo(context);
         yield return ClearingCommands.BuildDb(context);
         yield return ClearingCommands.BuildClear(context);
         yield return ClearingCommands.BuildSettle(context);

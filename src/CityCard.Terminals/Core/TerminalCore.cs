@@ -100,8 +100,11 @@ public sealed class TerminalCore : IDisposable
     /// <summary>True when the folder holds an installed terminal.</summary>
     public static bool IsInstalled(string directory) => File.Exists(Path.Combine(directory, ConfigFile));
 
-    /// <summary>Opens an installed terminal, replaying its journal and finishing any batch closure a crash interrupted.</summary>
-    public static TerminalCore Open(string directory, TimeProvider clock)
+    /// <summary>
+    /// Opens an installed terminal, replaying its journal and finishing any batch closure a crash interrupted.
+    /// <paramref name="durable"/> false skips the per-append fsync (simulation only; see <see cref="TransactionJournal.Open"/>).
+    /// </summary>
+    public static TerminalCore Open(string directory, TimeProvider clock, bool durable = true)
     {
         ArgumentNullException.ThrowIfNull(clock);
         var configPath = Path.Combine(directory, ConfigFile);
@@ -134,7 +137,7 @@ public sealed class TerminalCore : IDisposable
         TransactionJournal? journal = null;
         try
         {
-            journal = TransactionJournal.Open(Path.Combine(directory, JournalFile));
+            journal = TransactionJournal.Open(Path.Combine(directory, JournalFile), durable);
             var core = new TerminalCore(directory, config, lockStream, journal, clock);
             core.LoadParameters();
             core.Replay();

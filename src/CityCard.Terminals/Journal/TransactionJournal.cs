@@ -20,10 +20,12 @@ public sealed class TransactionJournal : IDisposable
 
     private readonly FileStream stream;
     private readonly List<JournalEntry> entries;
+    private readonly bool flushToDisk;
     private string? failure;
 
-    private TransactionJournal(string path, FileStream stream, List<JournalEntry> entries, long truncatedBytes)
+    private TransactionJournal(string path, FileStream stream, List<JournalEntry> entries, long truncatedBytes, bool flushToDisk)
     {
+        this.flushToDisk = flushToDisk;
         Path = path;
         this.stream = stream;
         this.entries = entries;
@@ -45,8 +47,12 @@ public sealed class TransactionJournal : IDisposable
     /// <summary>Test hook: called with the bytes about to be written; it may write part of them and throw to simulate a crash or a full disk.</summary>
     internal Action<FileStream, byte[]>? WriteFault { get; set; }
 
-    /// <summary>Opens (or creates) a journal, recovering from a torn tail.</summary>
-    public static TransactionJournal Open(string path)
+    /// <summary>
+    /// Opens (or creates) a journal, recovering from a torn tail. <paramref name="flushToDisk"/> false skips the fsync of
+    /// each append (the data still reaches the operating system); only the city simulator uses it, where a simulated
+    /// terminal's "power" is the process itself.
+    /// </summary>
+    public static TransactionJournal Open(string path, bool flushToDisk = true)
     {
         ArgumentNullException.ThrowIfNull(path);
         FileStream stream;
@@ -72,7 +78,7 @@ public sealed class TransactionJournal : IDisposable
             }
 
             stream.Seek(goodLength, SeekOrigin.Begin);
-            return new TransactionJournal(path, stream, entries, truncated);
+            return new TransactionJournal(path, stream, entries, truncated, flushToDisk);
         }
         catch
         {
@@ -105,7 +111,7 @@ public sealed class TransactionJournal : IDisposable
             }
 
             stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
+            stream.Flush(flushToDisk);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {

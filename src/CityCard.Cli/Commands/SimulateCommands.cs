@@ -1,0 +1,246 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CityCard.Simulation;
+using CityCard.Simulation.Presets;
+using CityCard.Storage;
+using Spectre.Console;
+
+namespace CityCard.Cli.Commands;
+
+/// <summary><c>citycard simulate</c> and <c>citycard demo</c>: a city's days through the real cards, terminals and centre.</summary>
+internal static class SimulateCommands
+{
+    public static Command BuildSimulate(CliContext context)
+    {
+        var preset = Options.Optional("--preset", "tiny, jilin or a preset JSON file (default tiny)");
+        var days = Options.Optional("--days", "days to simulate, 1..366 (default 1)");
+        var seed = Options.Optional("--seed", "random seed (default 1); the same seed and options give the same batch and settlement files");
+        var faults = Options.Optional("--faults", "default (all faults on), none, or a JSON file of rates (default: default)");
+        var scale = Options.Optional("--scale", "scale the preset's counts, e.g. 0.1 (default 1)");
+        var db = ClearingCommands.DbOption();
+        var output = Options.Optional("--out", "output folder: terminals, batches, settlement files, centre database (default ./data/simulation; recreated)");
+        var json = Options.Flag("--json", "print a JSON summary for scripts");
+        return new Command("simulate", "Simulate a city's days through the real cards, PSAMs, terminals, batch files and clearing centre, with faults; check every invariant.")
+            .With(preset, days, seed, faults, scale, db, output, json)
+            .Does(parse =>
+            {
+                var city = LoadPreset(parse.GetValue(preset) ?? "tiny", parse.GetValue(scale));
+                var rates = LoadFaults(parse.GetValue(faults) ?? "default");
+                var dayCount = (int)Arguments.Integer(parse.GetValue(days) ?? "1", "--days", 1, 366);
+                var seedValue = (int)Arguments.Integer(parse.GetValue(seed) ?? "1", "--seed", 0, int.MaxValue);
+                var folder = parse.GetValue(output) ?? Path.Combine("data", "simulation");
+                var result = Run(context, city, rates, dayCount, seedValue, folder, parse.GetValue(db), parse.GetValue(json));
+                if (parse.GetValue(json))
+                {
+                    context.Out.WriteLine(ToJson(result).ToJsonString());
+                }
+                else
+                {
+                    PrintSummary(context, result, folder);
+                }
+
+                return result.Ok ? ExitCodes.Ok : ExitCodes.Failed;
+            });
+    }
+
+    public static Command BuildDemo(CliContext context)
+    {
+        var output = Options.Optional("--out", "the demo folder (default ./data/demo; recreated on every run)");
+        var urls = Options.Optional("--urls", "where the centre's API listens afterwards (default http://127.0.0.1:5080)");
+        var noServe = Options.Flag("--no-serve", "print the summary and exit instead of serving the API");
+        return new Command("demo", "The one-command tour: simulate a scaled-down Jilin day with faults, clear and settle it, print the summary, then serve the centre's API.")
+            .With(output, urls, noServe)
+            .Does(parse =>
+            {
+                var folder = parse.GetValue(output) ?? Path.Combine("data", "demo");
+                var city = PresetCatalog.City("jilin").Scaled(0.1);
+                var result = Run(context, city, FaultRates.Default, 1, 20261102, folder, null, json: false);
+                PrintSummary(context, result, folder);
+                if (!result.Ok)
+                {
+                    return ExitCodes.Failed;
+                }
+
+                if (parse.GetValue(noServe))
+                {
+                    return ExitCodes.Ok;
+                }
+
+                var listen = parse.GetValue(urls) ?? "http://127.0.0.1:5080";
+                var app = Server.ClearingServer.Build(new Server.ServerOptions { Database = Database(folder, null) }, ["--urls", listen]);
+                context.Out.WriteLine($"The clearing centre's API is serving the simulated day on {listen} (API reference: {listen}/api/docs). Press Ctrl-C to stop.");
+                app.Run();
+                return ExitCodes.Ok;
+            });
+    }
+
+    private static SimulationResult Run(CliContext context, CityPreset city, FaultRates rates, int days, int seed, string folder, string? db, bool json)
+    {
+        if (Directory.Exists(folder))
+        {
+            context.Error.WriteLine($"citycard: {folder} exists from an earlier run; recreating it");
+            Directory.Delete(folder, recursive: true);
+        }
+        else
+        {
+            context.Error.WriteLine($"citycard: creating {folder}");
+        }
+
+        Directory.CreateDirectory(folder);
+        var url = Database(folder, db);
+        using var store = ClearingCommands.Open(url, migrate: true);
+        context.Error.WriteLine($"citycard: simulating {days} day(s) of '{city.Name}' ({city.Cards:N0} cards), seed {seed}, centre on {DatabaseUrl.Parse(url).Description}");
+        var lastStage = string.Empty;
+        var progress = new Progress<(string Stage, double Fraction)>(p =>
+        {
+            if (!json && p.Stage != lastStage)
+            {
+                lastStage = p.Stage;
+                context.Error.WriteLine($"  {p.Stage}…");
+            }
+        });
+        return SimulationRunner.Run(city, rates, days, seed, folder, store, progress);
+    }
+
+    private static string Database(string folder, string? db) => db ?? $"sqlite:{Path.Combine(folder, "centre.db")}";
+
+    private static CityPreset LoadPreset(string name, string? scale)
+    {
+        var preset = PresetCatalog.City(name);
+        if (scale is null)
+        {
+            return preset;
+        }
+
+        if (!double.TryParse(scale, NumberStyles.Float, CultureInfo.InvariantCulture, out var factor) || factor is <= 0 or > 10)
+        {
+            throw new UsageException($"--scale: '{scale}' is not a number in (0, 10]");
+        }
+
+        return preset.Scaled(factor);
+    }
+
+    private static FaultRates LoadFaults(string name) => PresetCatalog.Faults(name);
+
+    private static void PrintSummary(CliContext context, SimulationResult r, string folder)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(context.Out),
+            Ansi = ReferenceEquals(context.Out, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.Detect,
+        });
+        var t = r.Truth;
+        var last = r.Days[^1];
+        console.Write(new Rule($"[bold]CityCard — {Markup.Escape(r.Preset)}, {r.Days.Count} day(s), seed {r.Seed}[/]"));
+        var overview = new Table().AddColumns("", "");
+        overview.HideHeaders();
+        overview.AddRow("Cards", $"{r.Cards:N0} ({t.CardsSold} sold during the run)");
+        overview.AddRow("Terminals", $"{r.Terminals:N0}");
+        overview.AddRow("Taps and visits", $"{r.Events:N0} in {r.Elapsed.TotalSeconds:0.0} s ({r.Events / Math.Max(0.001, r.Elapsed.TotalSeconds):N0}/s)");
+        overview.AddRow("Records", $"{t.GenuineRecords:N0} transactions (¥{t.GenuineFen / 100m:N2}), {t.AccessEvents:N0} door events, {t.Batches:N0} batches");
+        overview.AddRow("Centre", $"{r.Centre.Accepted:N0} accepted, {r.Centre.Duplicate:N0} duplicate, {r.Centre.Rejected:N0} rejected, {r.Centre.Suspect:N0} suspect; {r.RefusedFiles} files refused");
+        var floatFigure = last.Audit.Invariants.FirstOrDefault(i => i.Number == 2)?.Figures.FirstOrDefault().Value;
+        if (floatFigure is { } cardFloat)
+        {
+            overview.AddRow("Card float", $"¥{Math.Abs(cardFloat) / 100m:N2}");
+        }
+
+        console.Write(overview);
+        var revenue = new Table().Title("Revenue by operator (last day's settlement)").AddColumns("Merchant / operator", "Category", "Purchases", "Gross", "Net paid");
+        foreach (var s in last.Settlement.Statements.OrderByDescending(s => s.GrossFen).Take(10))
+        {
+            revenue.AddRow(Markup.Escape(s.Name), Markup.Escape(s.Category), s.Purchases.ToString("N0", CultureInfo.InvariantCulture), $"¥{s.GrossFen / 100m:N2}", $"¥{s.NetFen / 100m:N2}");
+        }
+
+        console.Write(revenue);
+        var faults = new Table().Title("Faults injected and caught").AddColumns("Fault", "Injected", "Caught by");
+        faults.AddRow("Torn transactions", t.TornTransactions.ToString(CultureInfo.InvariantCulture), $"{t.Recovered} recovered with GET TRANSACTION PROVE");
+        faults.AddRow("Terminal crashes mid-write", t.TerminalCrashes.ToString(CultureInfo.InvariantCulture), "torn journal tails cut off, nothing acknowledged lost");
+        faults.AddRow("Forged records", t.ForgedRecords.ToString(CultureInfo.InvariantCulture), $"{r.Centre.Rejected} rejected (bad TAC)");
+        faults.AddRow("Cloned cards", $"{t.ClonedCards} ({t.CloneUses} uses)", $"{r.Centre.Suspect} records suspect");
+        faults.AddRow("Tampered batch files", t.TamperedBatches.ToString(CultureInfo.InvariantCulture), $"{r.RefusedFiles} refused (file MAC)");
+        faults.AddRow("Duplicate uploads", t.DuplicateUploads.ToString(CultureInfo.InvariantCulture), $"{r.ReplayedUploads} answered from the first receipt");
+        faults.AddRow("Late / lost batches", $"{t.LateBatches} / {t.LostBatches}", "delivered later, gaps filled");
+        faults.AddRow("Skewed terminal clocks", t.SkewedTerminals.ToString(CultureInfo.InvariantCulture), "accepted within the date window");
+        faults.AddRow("Lost cards", $"{t.LossReports} reported", $"{t.LostCardUsesBeforeBlacklist} uses before the blacklist arrived, {t.LostCardUsesRefused} refused after");
+        console.Write(faults);
+        var checks = new Table().Title("Checks (last day)").AddColumns("Check", "Result", "Detail");
+        foreach (var check in r.Checks[^1])
+        {
+            checks.AddRow(Markup.Escape(check.Name), check.Ok ? "[green]OK[/]" : "[red]FAILED[/]", Markup.Escape(check.Detail));
+        }
+
+        console.Write(checks);
+        var failed = r.Checks.SelectMany((day, i) => day.Where(c => !c.Ok).Select(c => $"day {i + 1}: {c.Name}: {c.Detail}")).ToList();
+        context.Out.WriteLine(failed.Count == 0
+            ? $"All checks passed. Batches and settlement files are in {folder}."
+            : $"FAILED (seed {r.Seed}):{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", failed)}");
+    }
+
+    private static JsonObject ToJson(SimulationResult r)
+    {
+        var t = r.Truth;
+        var days = new JsonArray();
+        for (var i = 0; i < r.Days.Count; i++)
+        {
+            var checks = new JsonArray();
+            foreach (var c in r.Checks[i])
+            {
+                checks.Add(new JsonObject { ["name"] = c.Name, ["ok"] = c.Ok, ["detail"] = c.Detail });
+            }
+
+            days.Add(new JsonObject
+            {
+                ["date"] = r.Days[i].Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["events"] = r.Days[i].Events,
+                ["accepted"] = r.Days[i].Outcomes.Accepted,
+                ["checks"] = checks,
+            });
+        }
+
+        return new JsonObject
+        {
+            ["preset"] = r.Preset,
+            ["seed"] = r.Seed,
+            ["ok"] = r.Ok,
+            ["cards"] = r.Cards,
+            ["terminals"] = r.Terminals,
+            ["events"] = r.Events,
+            ["elapsedSeconds"] = Math.Round(r.Elapsed.TotalSeconds, 3),
+            ["groundTruth"] = new JsonObject
+            {
+                ["genuine"] = t.GenuineRecords,
+                ["genuineFen"] = t.GenuineFen,
+                ["access"] = t.AccessEvents,
+                ["forged"] = t.ForgedRecords,
+                ["cloneUses"] = t.CloneUses,
+                ["clonedCards"] = t.ClonedCards,
+                ["duplicateUploads"] = t.DuplicateUploads,
+                ["lateBatches"] = t.LateBatches,
+                ["lostBatches"] = t.LostBatches,
+                ["tamperedBatches"] = t.TamperedBatches,
+                ["torn"] = t.TornTransactions,
+                ["recovered"] = t.Recovered,
+                ["terminalCrashes"] = t.TerminalCrashes,
+                ["skewedTerminals"] = t.SkewedTerminals,
+                ["lossReports"] = t.LossReports,
+                ["lostCardUsesBeforeBlacklist"] = t.LostCardUsesBeforeBlacklist,
+                ["lostCardUsesRefused"] = t.LostCardUsesRefused,
+                ["cardsSold"] = t.CardsSold,
+                ["batches"] = t.Batches,
+            },
+            ["centre"] = new JsonObject
+            {
+                ["accepted"] = r.Centre.Accepted,
+                ["duplicate"] = r.Centre.Duplicate,
+                ["rejected"] = r.Centre.Rejected,
+                ["suspect"] = r.Centre.Suspect,
+                ["refusedFiles"] = r.RefusedFiles,
+                ["replayedUploads"] = r.ReplayedUploads,
+            },
+            ["days"] = days,
+        };
+    }
+}

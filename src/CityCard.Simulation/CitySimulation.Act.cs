@@ -1,0 +1,252 @@
+using CityCard.Cards.Apdu;
+using CityCard.Cards.Cos;
+using CityCard.Records;
+using CityCard.Simulation.World;
+using CityCard.Terminals.Common;
+using CityCard.Terminals.Core;
+
+namespace CityCard.Simulation;
+
+public sealed partial class CitySimulation
+{
+    private void Perform(SimEvent e, Dictionary<int, SoftCard> clones, Random random)
+    {
+        var card = cards[e.Card];
+        if (card.Lost && e.Action is not SimAction.FinderShop)
+        {
+            return;
+        }
+
+        switch (e.Action)
+        {
+            case SimAction.TopUpIfLow:
+                if (card.Card.Purse.Balance < e.A && !card.Card.IsBlocked)
+                {
+                    var outlet = outlets[(card.Index + e.Second) % outlets.Count];
+                    Tap(outlet, card.Card, random, genuine: true, reader => outlet.Outlet!.Load(reader, 5000 + ((card.Index % 4) * 5000)));
+                }
+
+                break;
+            case SimAction.Bus:
+            {
+                var bus = buses[e.A][e.B];
+                Tap(bus, card.Card, random, genuine: true, reader => bus.Bus!.Tap(reader, (ushort)e.C));
+                break;
+            }
+
+            case SimAction.Shop:
+            {
+                var terminal = pos[e.A];
+                Tap(terminal, card.Card, random, genuine: true, reader => terminal.Pos!.Sale(reader, e.B));
+                break;
+            }
+
+            case SimAction.Canteen:
+            {
+                var terminal = canteens[e.A];
+                Tap(terminal, card.Card, random, genuine: true, reader => terminal.Pos!.Sale(reader, e.B));
+                break;
+            }
+
+            case SimAction.Taxi:
+            {
+                var terminal = taxis[e.A];
+                var start = TimeOnly.FromDateTime(clock.Now.ToOffset(TimeSpan.FromHours(8)).DateTime).Add(TimeSpan.FromMinutes(-20));
+                Tap(terminal, card.Card, random, genuine: true, reader => terminal.Taxi!.EndTrip(reader, e.B, e.C, start));
+                break;
+            }
+
+            case SimAction.Bill:
+            {
+                var kiosk = kiosks[e.A];
+                var household = Household(card.Community, card.Household);
+                var unpaid = kiosk.Kiosk!.Lookup(household);
+                if (unpaid.Count > 0 && unpaid[0] is var bill)
+                {
+                    Tap(kiosk, card.Card, random, genuine: true, reader => kiosk.Kiosk.Pay(reader, household, bill.BillId));
+                }
+
+                break;
+            }
+
+            case SimAction.DoorIn:
+            case SimAction.DoorOut:
+            {
+                var door = doors[e.A];
+                var result = door.Door!.Present(card.Card, e.Action == SimAction.DoorIn ? Terminals.Door.DoorReader.In : Terminals.Door.DoorReader.Out);
+                if (result.Record is not null)
+                {
+                    Truth.AccessEvents++;
+                }
+
+                AfterTap(door, random);
+                break;
+            }
+
+            case SimAction.CloneShop:
+            {
+                var terminal = pos[e.A];
+                var clone = clones[e.Card];
+                var result = terminal.Pos!.Sale(clone, e.B);
+                if (result.Record is not null)
+                {
+                    Truth.CloneUses++;
+                }
+
+                AfterTap(terminal, random);
+                break;
+            }
+
+            case SimAction.FinderShop:
+            {
+                var terminal = pos[e.A];
+                var knew = terminal.Core.IsBlacklisted(card.Card.Asn);
+                var result = terminal.Pos!.Sale(card.Card, e.B);
+                if (result.Record is not null)
+                {
+                    Count(result, terminal, genuine: true);
+                    Truth.LostCardUsesBeforeBlacklist++;
+                }
+                else if (knew || card.Card.IsBlocked)
+                {
+                    Truth.LostCardUsesRefused++;
+                }
+
+                AfterTap(terminal, random);
+                break;
+            }
+        }
+    }
+
+    /// <summary>Presents a card, sometimes tearing the transaction (the holder then presents it again at once).</summary>
+    private void Tap(SimTerminal terminal, SoftCard card, Random random, bool genuine, Func<IApduChannel, TapResult> action)
+    {
+        TapResult result;
+        if (random.NextDouble() < faults.TornRate)
+        {
+            var tearing = new TearingReader(card);
+            result = action(tearing);
+            if (tearing.Tore && result.Outcome == TapOutcome.PresentAgain)
+            {
+                Truth.TornTransactions++;
+                clock.Now = clock.Now.AddSeconds(2);
+                result = action(card);
+                if (result.Outcome == TapOutcome.Recovered)
+                {
+                    Truth.Recovered++;
+                }
+            }
+        }
+        else
+        {
+            result = action(card);
+        }
+
+        Count(result, terminal, genuine);
+        AfterTap(terminal, random);
+    }
+
+    private void Count(TapResult result, SimTerminal terminal, bool genuine)
+    {
+        if (result.Record is { } record && result.Outcome is TapOutcome.Completed or TapOutcome.Entered or TapOutcome.Recovered)
+        {
+            if (genuine)
+            {
+                Truth.GenuineRecords++;
+                Truth.GenuineFen += record.AmountFen;
+            }
+
+            if (record.IsPurchase)
+            {
+                RevenueByOperator[record.MerchantId] = RevenueByOperator.GetValueOrDefault(record.MerchantId) + record.AmountFen;
+            }
+        }
+        else if (result.Outcome == TapOutcome.Refused)
+        {
+            Truth.Refusals++;
+        }
+
+        _ = terminal;
+    }
+
+    private void AfterTap(SimTerminal terminal, Random random)
+    {
+        if (random.NextDouble() < faults.TerminalCrashRate)
+        {
+            Crash(terminal, random);
+        }
+
+        if (terminal.Core.BatchDue())
+        {
+            Close(terminal, random);
+        }
+    }
+
+    /// <summary>
+    /// The terminal process dies while writing a journal entry: the torn bytes of an unacknowledged entry stay at the end
+    /// of the journal. The restarted terminal cuts them off and carries on with every acknowledged record.
+    /// </summary>
+    private void Crash(SimTerminal terminal, Random random)
+    {
+        var path = Path.Combine(terminal.Directory, "journal.log");
+        var before = terminal.Core.AllRecords.Count;
+        terminal.Core.Dispose();
+        var torn = new byte[1 + random.Next(60)];
+        random.NextBytes(torn);
+        torn[0] = 0x4A;
+        using (var stream = new FileStream(path, FileMode.Append))
+        {
+            stream.Write(torn);
+        }
+
+        var clockOf = terminal.Core.Clock;
+        terminal.Core = TerminalCore.Open(terminal.Directory, clockOf, durable: false);
+        if (terminal.Core.AllRecords.Count != before)
+        {
+            throw new InvalidOperationException($"terminal {terminal.DeviceId}: {before} records before the crash, {terminal.Core.AllRecords.Count} after");
+        }
+
+        Rewire(terminal);
+        Truth.TerminalCrashes++;
+    }
+
+    private void Rewire(SimTerminal terminal)
+    {
+        if (terminal.Psam is not null)
+        {
+            terminal.Purchase = new PurchaseTerminal(terminal.Core, terminal.Psam, new MaintenanceKeyBlocker(desKeys));
+        }
+
+        terminal.Bus = terminal.Bus is null ? null : new Terminals.Bus.BusValidator(terminal.Purchase!);
+        terminal.Pos = terminal.Pos is null ? null : new Terminals.Pos.MerchantPos(terminal.Purchase!);
+        terminal.Taxi = terminal.Taxi is null ? null : new Terminals.Taxi.TaxiMeter(terminal.Purchase!);
+        terminal.Kiosk = terminal.Kiosk is null ? null : new Terminals.Kiosk.UtilityKiosk(terminal.Purchase!, new Terminals.Kiosk.FileBillService(billsPath));
+        terminal.Outlet = terminal.Outlet is null ? null : new Terminals.Outlet.TopUpOutlet(terminal.Core, loadAuthority, terminal.Psam!.Terminal);
+        terminal.Door = terminal.Door is null ? null : new Terminals.Door.DoorReader(terminal.Core);
+    }
+
+    /// <summary>Closes a terminal's batch, sometimes slipping a forged record (valid file MAC, bad TAC) into it first.</summary>
+    private void Close(SimTerminal terminal, Random random)
+    {
+        var open = terminal.Core.OpenRecords;
+        if (open.Count > 0 && random.NextDouble() < faults.ForgedRecordRate)
+        {
+            var template = open[random.Next(open.Count)];
+            if (template.Kind != RecordKind.Access)
+            {
+                terminal.Core.AppendCollected(template with
+                {
+                    AmountFen = template.AmountFen + 1 + random.Next(500),
+                    Counter = unchecked((ushort)(template.Counter + 30_000)),
+                    DeviceSequence = template.DeviceSequence + 1_000_000,
+                });
+                Truth.ForgedRecords++;
+            }
+        }
+
+        if (terminal.Core.CloseBatch() is not null)
+        {
+            Truth.Batches++;
+        }
+    }
+}

@@ -1,0 +1,278 @@
+using System.Globalization;
+using CityCard.Cards.Application;
+using CityCard.Cards.Apdu;
+using CityCard.Cards.Cos;
+using CityCard.Cards.Chip;
+using CityCard.Clearing.Settlement;
+using CityCard.Records;
+using CityCard.Simulation.World;
+using CityCard.Terminals.Common;
+using CityCard.Terminals.Parameters;
+
+namespace CityCard.Simulation;
+
+public sealed partial class CitySimulation
+{
+    /// <summary>Simulates one day: people, terminals, batches and uploads, then clearing and settlement. Returns the day's figures.</summary>
+    public DayReport RunDay(int dayIndex, IProgress<(string Stage, double Fraction)>? progress = null)
+    {
+        var day = FirstDay.AddDays(dayIndex);
+        var events = new List<SimEvent>();
+        var clones = new Dictionary<int, SoftCard>();
+        var finderCards = new HashSet<int>();
+        PlanDay(dayIndex, events, clones, finderCards);
+        events.Sort((a, b) => a.Second != b.Second ? a.Second.CompareTo(b.Second) : a.Order.CompareTo(b.Order));
+        var random = Stream("faults", dayIndex);
+        var lossDone = false;
+        var sold = 0;
+        var salesDue = SalesSchedule(dayIndex);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            SetTime(day, e.Second);
+            if (!lossDone && e.Second >= 11 * 3600)
+            {
+                ReportLosses(dayIndex, finderCards);
+                lossDone = true;
+            }
+
+            while (sold < salesDue.Count && salesDue[sold] <= e.Second)
+            {
+                SellNewCard(random);
+                sold++;
+            }
+
+            InstallPendingParameters(e.Second);
+            Perform(e, clones, random);
+            if (i % 2000 == 0)
+            {
+                progress?.Report(("day", (double)i / events.Count));
+            }
+        }
+
+        SetTime(day, 22 * 3600);
+        InstallPendingParameters(int.MaxValue);
+        progress?.Report(("upload", 1.0));
+        var before = CentreTotals;
+        UploadAll(random);
+        SetTime(day, 23 * 3600 + 30 * 60);
+        var (report, _) = settlement.Settle(day);
+        var folder = Path.Combine(output, "settlement");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, SettlementCsv.FileName(day)), SettlementCsv.Format(report));
+        var audit = store.Read(r => r.Audit());
+        return new DayReport(day, events.Count, CentreTotals with
+        {
+            Accepted = CentreTotals.Accepted - before.Accepted,
+            AcceptedFen = CentreTotals.AcceptedFen - before.AcceptedFen,
+            Duplicate = CentreTotals.Duplicate - before.Duplicate,
+            DuplicateFen = CentreTotals.DuplicateFen - before.DuplicateFen,
+            Rejected = CentreTotals.Rejected - before.Rejected,
+            RejectedFen = CentreTotals.RejectedFen - before.RejectedFen,
+            Suspect = CentreTotals.Suspect - before.Suspect,
+            SuspectFen = CentreTotals.SuspectFen - before.SuspectFen,
+        }, report, audit);
+    }
+
+    private void SetTime(DateOnly day, int second) =>
+        clock.Now = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).AddSeconds(second);
+
+    private void PlanDay(int dayIndex, List<SimEvent> events, Dictionary<int, SoftCard> clones, HashSet<int> finderCards)
+    {
+        var order = 0;
+        void Add(int second, int card, SimAction action, int a = 0, int b = 0, int c = 0) =>
+            events.Add(new SimEvent(Math.Clamp(second, 5 * 3600, 21 * 3600 + 59 * 60), order++, card, action, a, b, c));
+
+        foreach (var card in cards)
+        {
+            var r = Stream($"day{dayIndex}", card.Index);
+            if (card.Lost || r.NextDouble() > preset.ActiveShare)
+            {
+                continue;
+            }
+
+            Add(6 * 3600, card.Index, SimAction.TopUpIfLow, 400);
+            var elder = card.Type == CardType.Elder;
+            var morning = elder ? (9 * 3600) + r.Next(90 * 60) : (6 * 3600) + (30 * 60) + r.Next(135 * 60);
+            var evening = elder ? (14 * 3600) + r.Next(120 * 60) : (16 * 3600) + (30 * 60) + r.Next(150 * 60);
+            var arrive = Trip(card, r, morning, card.HomeRoute, card.HomeStop, card.WorkRoute, card.WorkStop, Add);
+            if (card.Type is CardType.Student or CardType.Staff)
+            {
+                Add(arrive + 300, card.Index, SimAction.DoorIn, card.Place);
+                Add(evening - 300, card.Index, SimAction.DoorOut, card.Place);
+            }
+
+            if (card.Type == CardType.Student)
+            {
+                Add((11 * 3600) + (30 * 60) + r.Next(3600), card.Index, SimAction.Canteen, card.Place, 600 + r.Next(900));
+            }
+
+            Trip(card, r, evening, card.WorkRoute, card.WorkStop, card.HomeRoute, card.HomeStop, Add);
+            if (r.NextDouble() < preset.TripsPerRider - 2)
+            {
+                var route = r.Next(preset.BusRoutes);
+                Trip(card, r, (12 * 3600) + r.Next(4 * 3600), route, r.Next(preset.StopsPerRoute), route, r.Next(preset.StopsPerRoute), Add);
+            }
+
+            var shops = (int)preset.ShopsPerCard + (r.NextDouble() < preset.ShopsPerCard % 1 ? 1 : 0);
+            for (var s = 0; s < shops; s++)
+            {
+                var merchant = r.Next(preset.Merchants);
+                Add((10 * 3600) + r.Next(11 * 3600), card.Index, SimAction.Shop, merchant, Price(merchant, r));
+            }
+
+            if (r.NextDouble() < preset.TaxiShare)
+            {
+                Add((8 * 3600) + r.Next(13 * 3600), card.Index, SimAction.Taxi, r.Next(preset.Taxis), 1000 + r.Next(14000), r.Next(300));
+            }
+
+            if (r.NextDouble() < preset.BillShare)
+            {
+                Add((9 * 3600) + r.Next(9 * 3600), card.Index, SimAction.Bill, r.Next(preset.Kiosks));
+            }
+
+            Add((19 * 3600) + r.Next(2 * 3600), card.Index, SimAction.TopUpIfLow, (int)preset.TopUpBelowFen);
+            if (r.NextDouble() < faults.ClonedCardRate)
+            {
+                var clone = SoftCard.FromImage(card.Card.ToImage(), new SoftCardOptions { Random = new SeededRandomSource(unchecked((seed * 977) + card.Index + dayIndex)) });
+                clones[card.Index] = clone;
+                ClonedCards.Add(card.Card.Asn);
+                Truth.ClonedCards++;
+                for (var u = 0; u < 2; u++)
+                {
+                    var merchant = r.Next(preset.Merchants);
+                    Add((10 * 3600) + r.Next(10 * 3600), card.Index, SimAction.CloneShop, merchant, 300 + r.Next(3000));
+                }
+            }
+        }
+
+        // Finders of today's lost cards (chosen in PlanLosses) use them in the afternoon.
+        foreach (var index in PlanLosses(dayIndex))
+        {
+            finderCards.Add(index);
+            var r = Stream($"finder{dayIndex}", index);
+            if (r.NextDouble() >= faults.LostCardUseRate)
+            {
+                continue;
+            }
+
+            for (var u = 0; u < 3; u++)
+            {
+                var merchant = r.Next(preset.Merchants);
+                Add((12 * 3600) + r.Next(8 * 3600), index, SimAction.FinderShop, merchant, 500 + r.Next(2500));
+            }
+        }
+    }
+
+    private int Trip(SimCard card, Random r, int start, int fromRoute, int fromStop, int toRoute, int toStop, Action<int, int, SimAction, int, int, int> add)
+    {
+        var time = start;
+        var bus = r.Next(preset.BusesPerRoute);
+        add(time, card.Index, SimAction.Bus, fromRoute, bus, fromStop);
+        time += 600 + r.Next(1800);
+        if (IsDistanceRoute(fromRoute))
+        {
+            add(time, card.Index, SimAction.Bus, fromRoute, bus, fromRoute == toRoute ? toStop : (fromStop + 7) % preset.StopsPerRoute);
+        }
+
+        if (toRoute != fromRoute)
+        {
+            time += 120 + r.Next(900);
+            var second = r.Next(preset.BusesPerRoute);
+            add(time, card.Index, SimAction.Bus, toRoute, second, (toStop + 5) % preset.StopsPerRoute);
+            time += 600 + r.Next(1500);
+            if (IsDistanceRoute(toRoute))
+            {
+                add(time, card.Index, SimAction.Bus, toRoute, second, toStop);
+            }
+        }
+
+        return time;
+    }
+
+    private bool IsDistanceRoute(int route) => route < preset.DistanceRoutes;
+
+    private static int Price(int merchant, Random r) => (merchant % Categories.Length) switch
+    {
+        1 => 2000 + r.Next(30000),
+        2 => 500 + r.Next(15000),
+        3 => 1500 + r.Next(8000),
+        8 or 10 => 5000 + r.Next(25000),
+        _ => 300 + r.Next(6000),
+    };
+
+    private List<int> PlanLosses(int dayIndex)
+    {
+        var r = Stream("losses", dayIndex);
+        var lost = new List<int>();
+        for (var n = 0; n < preset.LossReportsPerDay && cards.Count > 0; n++)
+        {
+            var index = r.Next(cards.Count);
+            if (!cards[index].Lost && !lost.Contains(index))
+            {
+                lost.Add(index);
+            }
+        }
+
+        return lost;
+    }
+
+    private void ReportLosses(int dayIndex, HashSet<int> lostToday)
+    {
+        if (lostToday.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var index in lostToday.Order())
+        {
+            registry.ReportLost(cards[index].Card.Asn, "reported lost by the cardholder");
+            cards[index].Lost = true;
+            Truth.LossReports++;
+        }
+
+        // The centre publishes a new parameter version with the blacklist; terminals pick it up during the afternoon.
+        parameterVersion++;
+        var file = ParameterFile.Sign(Parameters(), ParameterSigningKey.Demo());
+        var r = Stream("pickup", dayIndex);
+        foreach (var terminal in terminals)
+        {
+            terminal.PendingParameters = file;
+            terminal.BlacklistPickupMinute = (12 * 60) + r.Next(8 * 60);
+        }
+    }
+
+    private void InstallPendingParameters(int second)
+    {
+        foreach (var terminal in terminals)
+        {
+            if (terminal.PendingParameters is { } file && second >= terminal.BlacklistPickupMinute * 60)
+            {
+                var installed = terminal.Core.InstallParameters(file);
+                terminal.PendingParameters = null;
+                store.Write(w =>
+                {
+                    w.NoteBlacklistVersion(terminal.DeviceId, installed.BlacklistVersion);
+                    return 0;
+                });
+            }
+        }
+    }
+
+    private List<int> SalesSchedule(int dayIndex)
+    {
+        var r = Stream("sales", dayIndex);
+        return Enumerable.Range(0, preset.NewCardsPerDay).Select(_ => (9 * 3600) + r.Next(8 * 3600)).Order().ToList();
+    }
+
+    private void SellNewCard(Random random)
+    {
+        var outlet = outlets[random.Next(outlets.Count)];
+        var card = IssueCard(Stream("newcard", cards.Count), registerOpening: false);
+        cards.Add(card);
+        outlet.Core.AppendCash(new Terminals.Core.CashMovement("deposit", preset.DepositFen, card.Card.Asn.ToString(), clock.GetUtcNow()));
+        Truth.CardsSold++;
+        var load = outlet.Outlet!.Load(card.Card, 5000 + (random.Next(4) * 5000));
+        Count(load, outlet, genuine: true);
+    }
+}
