@@ -25,6 +25,7 @@ foreach (var suite in suites)
     {
         "crypto" => CryptoBench.Run(Console.Out, seconds),
         "card" => CardBench.Run(Console.Out, seconds),
+        "clearing" => ClearingBench.Run(Console.Out, args),
         _ => Unknown(suite),
     };
     if (code != 0)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CityCard.Security.Ep;
 
 namespace CityCard.Clearing.Verification;
@@ -25,8 +24,11 @@ public readonly record struct OrderKey(long Time, CounterKind Kind, long Counter
     public static bool operator >=(OrderKey left, OrderKey right) => left.CompareTo(right) >= 0;
 
     /// <summary>The date-time as the decimal number yyyyMMddHHmmss.</summary>
-    public static long TimeNumber(BcdDateTime dateTime) =>
-        long.Parse(dateTime.ToString(), NumberStyles.None, CultureInfo.InvariantCulture);
+    public static long TimeNumber(BcdDateTime dateTime)
+    {
+        var t = dateTime.Value;
+        return (t.Year * 10_000_000_000L) + (t.Month * 100_000_000L) + (t.Day * 1_000_000L) + (t.Hour * 10_000L) + (t.Minute * 100L) + t.Second;
+    }
 
     /// <inheritdoc />
     public int CompareTo(OrderKey other)

@@ -62,6 +62,11 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
             """
             SELECT r.asn, r.counter_kind, r.counter, r.outcome, r.raw FROM records r
             JOIN unnest(@asns, @kinds, @counters) AS k(asn, kind, counter) ON r.asn = k.asn AND r.counter_kind = k.kind AND r.counter = k.counter
+            WHERE r.outcome = 1
+            UNION ALL
+            SELECT r.asn, r.counter_kind, r.counter, r.outcome, r.raw FROM records r
+            JOIN unnest(@asns, @kinds, @counters) AS k(asn, kind, counter) ON r.asn = k.asn AND r.counter_kind = k.kind AND r.counter = k.counter
+            WHERE r.outcome <> 1
             """);
         command.Parameters.Add(new NpgsqlParameter<long[]>("asns", keys.Select(k => unchecked((long)k.Asn.Value)).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<long[]>("kinds", keys.Select(k => (long)k.Kind).ToArray()));

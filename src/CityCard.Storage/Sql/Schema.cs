@@ -2,7 +2,9 @@ namespace CityCard.Storage.Sql;
 
 /// <summary>
 /// The schema as numbered migrations. A migration is never edited once released; a change is a new migration.
-/// <c>{blob}</c> becomes the engine's byte-string type. Money is BIGINT fen; ASNs are stored as signed 64-bit numbers;
+/// <c>{blob}</c> becomes the engine's byte-string type; <c>{without_rowid}</c> clusters a SQLite table on its primary key.
+/// Records have two partial indexes on their natural key, so an accepted record (the common case) updates only the
+/// unique one; lookups by key query both halves with UNION ALL. Money is BIGINT fen; ASNs are stored as signed 64-bit numbers;
 /// instants as Unix seconds; business days as the number yyyyMMdd.
 /// </summary>
 internal static class Schema
@@ -40,11 +42,11 @@ internal static class Schema
                   order_time BIGINT NOT NULL, kind BIGINT NOT NULL, reason BIGINT NOT NULL, outcome BIGINT NOT NULL, amount_fen BIGINT NOT NULL,
                   balance_before_fen BIGINT NOT NULL, balance_after_fen BIGINT NOT NULL, party_id BIGINT NOT NULL, full_fare_fen BIGINT NOT NULL,
                   subsidy_fen BIGINT NOT NULL, commission_fen BIGINT NOT NULL, commission_bps BIGINT NOT NULL, raw {blob} NOT NULL,
-                  PRIMARY KEY (batch_id, idx))
+                  PRIMARY KEY (batch_id, idx)){without_rowid}
                 """,
-                "CREATE INDEX records_key ON records (asn, counter_kind, counter)",
                 "CREATE UNIQUE INDEX records_accepted_key ON records (asn, counter_kind, counter) WHERE outcome = 1",
-                "CREATE INDEX records_held ON records (outcome) WHERE outcome <> 1",
+                "CREATE INDEX records_held_key ON records (asn, counter_kind, counter) WHERE outcome <> 1",
+                "CREATE INDEX records_held ON records (outcome, batch_id) WHERE outcome <> 1",
                 "CREATE TABLE gaps (asn BIGINT NOT NULL, counter_kind BIGINT NOT NULL, counter BIGINT NOT NULL, PRIMARY KEY (asn, counter_kind, counter))",
                 """
                 CREATE TABLE refused_files (file_sha256 TEXT NOT NULL, refusal BIGINT NOT NULL, device_id BIGINT NULL, batch_number BIGINT NULL,

@@ -35,7 +35,9 @@ internal sealed class SqlClearingStore : IClearingStore
             var specific = dialect.Kind == DatabaseKind.Sqlite ? migration.SqliteOnly : migration.PostgresOnly;
             foreach (var statement in migration.Common.Concat(specific))
             {
-                session.Execute(statement.Replace("{blob}", dialect.BlobType, StringComparison.Ordinal));
+                session.Execute(statement
+                    .Replace("{blob}", dialect.BlobType, StringComparison.Ordinal)
+                    .Replace("{without_rowid}", dialect.Kind == DatabaseKind.Sqlite ? " WITHOUT ROWID" : string.Empty, StringComparison.Ordinal));
             }
 
             session.Execute("INSERT INTO schema_version (version) VALUES (@version)", ("@version", (long)migration.Version));

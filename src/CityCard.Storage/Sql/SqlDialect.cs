@@ -47,7 +47,7 @@ internal abstract class SqlDialect
     public virtual IReadOnlyList<PriorRecord> FindPriorRecords(SqlSession session, IReadOnlyCollection<RecordKey> keys)
     {
         var found = new List<PriorRecord>();
-        using var command = session.Prepare("SELECT outcome, raw FROM records WHERE asn = @asn AND counter_kind = @kind AND counter = @counter", "@asn", "@kind", "@counter");
+        using var command = session.Prepare("SELECT outcome, raw FROM records WHERE asn = @asn AND counter_kind = @kind AND counter = @counter AND outcome = 1 UNION ALL SELECT outcome, raw FROM records WHERE asn = @asn AND counter_kind = @kind AND counter = @counter AND outcome <> 1", "@asn", "@kind", "@counter");
         foreach (var key in keys)
         {
             command.Parameters[0].Value = SqlSession.AsnValue(key.Asn);

@@ -274,7 +274,13 @@ internal sealed partial class SqlSession : IClearingWriter
         Single($"SELECT {CardColumns} FROM cards WHERE asn = @asn", ReadCard, ("@asn", AsnValue(asn)));
 
     public IReadOnlyList<StoredRecord> CardHistory(Asn asn) => Query(
-        $"SELECT {Prefixed("r", RecordColumns)}, b.device_id, b.batch_number FROM records r JOIN batches b ON b.batch_id = r.batch_id WHERE r.asn = @asn ORDER BY r.order_time, r.counter_kind, r.counter, r.batch_id, r.idx",
+        $"""
+        SELECT * FROM (
+          SELECT {Prefixed("r", RecordColumns)}, b.device_id, b.batch_number FROM records r JOIN batches b ON b.batch_id = r.batch_id WHERE r.asn = @asn AND r.outcome = 1
+          UNION ALL
+          SELECT {Prefixed("r", RecordColumns)}, b.device_id, b.batch_number FROM records r JOIN batches b ON b.batch_id = r.batch_id WHERE r.asn = @asn AND r.outcome <> 1) h
+        ORDER BY h.order_time, h.counter_kind, h.counter, h.batch_id, h.idx
+        """,
         ReadStoredRecord,
         ("@asn", AsnValue(asn)));
 
