@@ -23,7 +23,10 @@ internal sealed class BatchProcessor
     private readonly Dictionary<RecordKey, List<PriorRecord>> seen = [];
     private readonly Dictionary<uint, Merchant?> merchants = [];
     private readonly Dictionary<TerminalId, Device?> meters = [];
-    private readonly PostingBuilder postings = new();
+    private readonly Dictionary<uint, long> payables = [];
+    private readonly Dictionary<uint, long> outletCash = [];
+    private long subsidyFen;
+    private long commissionFen;
     private readonly HashSet<RecordKey> gapsOpened = [];
     private readonly HashSet<RecordKey> gapsClosed = [];
     private readonly DateTime closedChinaTime;
@@ -52,6 +55,7 @@ internal sealed class BatchProcessor
             blacklistSeen = Math.Max(blacklistSeen, record.BlacklistVersion);
         }
 
+        var postings = Postings();
         LedgerTransaction? ledger = postings.IsEmpty
             ? null
             : new LedgerTransaction(LedgerTransactionKind.BatchClearing, businessDate, $"batch {header.DeviceId}#{header.BatchNumber}", postings.ToPostings());
@@ -299,42 +303,66 @@ internal sealed class BatchProcessor
         }
 
         var newNext = (int)Math.Max(next, key.Counter + 1);
-        var shadowDelta = record.Kind == RecordKind.Load ? record.AmountFen : -record.AmountFen;
-        card = (key.Kind == CounterKind.Online
-                ? card with { OnlineNext = newNext, OnlineSeenNext = Math.Max(card.OnlineSeenNext, newNext) }
-                : card with { OfflineNext = newNext, OfflineSeenNext = Math.Max(card.OfflineSeenNext, newNext) })
-            with
-            {
-                OpenGaps = openGaps,
-                ShadowBalanceFen = checked(card.ShadowBalanceFen + shadowDelta),
-            };
-        if (result.Order > card.ChainTip)
-        {
-            card = card with { ChainTip = result.Order, ChainBalanceFen = record.BalanceAfterFen };
-        }
-
-        work.Update(card);
+        var load = record.Kind == RecordKind.Load;
+        var isTip = result.Order > card.ChainTip;
+        var shadow = checked(card.ShadowBalanceFen + (load ? record.AmountFen : -record.AmountFen));
+        var tip = isTip ? result.Order : card.ChainTip;
+        var chainBalance = isTip ? record.BalanceAfterFen : card.ChainBalanceFen;
+        work.Update(key.Kind == CounterKind.Online
+            ? card with { OnlineNext = newNext, OnlineSeenNext = Math.Max(card.OnlineSeenNext, newNext), OpenGaps = openGaps, ShadowBalanceFen = shadow, ChainTip = tip, ChainBalanceFen = chainBalance }
+            : card with { OfflineNext = newNext, OfflineSeenNext = Math.Max(card.OfflineSeenNext, newNext), OpenGaps = openGaps, ShadowBalanceFen = shadow, ChainTip = tip, ChainBalanceFen = chainBalance });
         work.Accepted.Add(new ChainLink(result.Order, record.BalanceBeforeFen, record.BalanceAfterFen));
-        result = result with { Reason = reason };
-        if (record.Kind == RecordKind.Load)
+        if (load)
         {
-            postings.Add(Account.OutletCash(header.OperatorId), record.AmountFen);
-            postings.Add(Account.CardFloat(record.Asn), -record.AmountFen);
-            return result;
+            work.FloatFen -= record.AmountFen;
+            Accumulate(outletCash, header.OperatorId, record.AmountFen);
+            return result with { Reason = reason };
         }
 
         var split = PurchaseSplit.Of(record.AmountFen, record.FullFareFen, record.Discount == DiscountKind.Concession, merchant.CommissionBps);
-        postings.Add(Account.CardFloat(record.Asn), split.AmountFen);
-        postings.Add(Account.Of(AccountKind.ConcessionSubsidyReceivable), split.SubsidyFen);
-        postings.Add(Account.Payable(merchant.MerchantId), -split.NetFen);
-        postings.Add(Account.Of(AccountKind.CommissionIncome), -split.CommissionFen);
+        work.FloatFen += split.AmountFen;
+        subsidyFen += split.SubsidyFen;
+        commissionFen += split.CommissionFen;
+        Accumulate(payables, merchant.MerchantId, split.NetFen);
         return result with
         {
+            Reason = reason,
             FullFareFen = split.FullFareFen,
             SubsidyFen = split.SubsidyFen,
             CommissionFen = split.CommissionFen,
             CommissionBps = merchant.CommissionBps,
         };
+    }
+
+    private static void Accumulate(Dictionary<uint, long> totals, uint id, long amountFen)
+    {
+        totals.TryGetValue(id, out var current);
+        totals[id] = checked(current + amountFen);
+    }
+
+    // The batch's postings: per card the net float movement, per merchant the payable, per outlet the cash, and the
+    // centre's subsidy receivable and commission. They balance because every record added equal debits and credits.
+    private PostingBuilder Postings()
+    {
+        var postings = new PostingBuilder();
+        foreach (var work in cards.Values)
+        {
+            postings.Add(Account.CardFloat(work.Card.Asn), work.FloatFen);
+        }
+
+        foreach (var (merchant, net) in payables)
+        {
+            postings.Add(Account.Payable(merchant), -net);
+        }
+
+        foreach (var (outlet, cash) in outletCash)
+        {
+            postings.Add(Account.OutletCash(outlet), cash);
+        }
+
+        postings.Add(Account.Of(AccountKind.ConcessionSubsidyReceivable), subsidyFen);
+        postings.Add(Account.Of(AccountKind.CommissionIncome), -commissionFen);
+        return postings;
     }
 
     // A suspect record still used its counter on the card: later copies of it must be found by the duplicate check.
@@ -423,6 +451,9 @@ internal sealed class BatchProcessor
         public bool Changed { get; private set; }
 
         public List<ChainLink> Accepted { get; } = [];
+
+        /// <summary>Net card-float debit of the batch's accepted records of this card (purchases − loads).</summary>
+        public long FloatFen { get; set; }
 
         public void Update(CardAccount updated)
         {
