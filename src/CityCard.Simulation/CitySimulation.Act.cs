@@ -118,11 +118,29 @@ public sealed partial class CitySimulation
         }
     }
 
-    /// <summary>Presents a card, sometimes tearing the transaction (the holder then presents it again at once).</summary>
+    /// <summary>
+    /// Presents a card, sometimes tearing the transaction (the holder presents it again at once), sometimes crashing the
+    /// terminal in the middle of a journal write (it restarts and the holder presents the card again).
+    /// </summary>
     private void Tap(SimTerminal terminal, SoftCard card, Random random, bool genuine, Func<IApduChannel, TapResult> action)
     {
         TapResult result;
-        if (random.NextDouble() < faults.TornRate)
+        if (random.NextDouble() < faults.TerminalCrashRate)
+        {
+            ArmCrash(terminal, random);
+            try
+            {
+                result = action(card);
+                terminal.Core.JournalWriteFault = null;
+            }
+            catch (Terminals.Journal.JournalException)
+            {
+                Restart(terminal);
+                clock.Now = clock.Now.AddSeconds(30);
+                result = action(card);
+            }
+        }
+        else if (random.NextDouble() < faults.TornRate)
         {
             var tearing = new TearingReader(card);
             result = action(tearing);
@@ -144,6 +162,37 @@ public sealed partial class CitySimulation
 
         Count(result, terminal, genuine);
         AfterTap(terminal, random);
+    }
+
+    /// <summary>The terminal will lose power while writing its second journal entry of the next transaction (the record, after the card debited).</summary>
+    private void ArmCrash(SimTerminal terminal, Random random)
+    {
+        var writes = 0;
+        var share = random.NextDouble();
+        terminal.Core.JournalWriteFault = (stream, bytes) =>
+        {
+            if (++writes == 2)
+            {
+                stream.Write(bytes, 0, (int)(bytes.Length * share));
+                throw new IOException("simulated power loss during a journal write");
+            }
+        };
+    }
+
+    /// <summary>Restarts a crashed terminal: the journal's torn tail is cut off and every acknowledged record is still there.</summary>
+    private void Restart(SimTerminal terminal)
+    {
+        var before = terminal.Core.AllRecords.Count;
+        var deviceClock = terminal.Core.Clock;
+        terminal.Core.Dispose();
+        terminal.Core = TerminalCore.Open(terminal.Directory, deviceClock, durable: false);
+        if (terminal.Core.AllRecords.Count != before)
+        {
+            throw new InvalidOperationException($"terminal {terminal.DeviceId}: {before} records before the crash, {terminal.Core.AllRecords.Count} after");
+        }
+
+        Rewire(terminal);
+        Truth.TerminalCrashes++;
     }
 
     private void Count(TapResult result, SimTerminal terminal, bool genuine)
@@ -171,43 +220,10 @@ public sealed partial class CitySimulation
 
     private void AfterTap(SimTerminal terminal, Random random)
     {
-        if (random.NextDouble() < faults.TerminalCrashRate)
-        {
-            Crash(terminal, random);
-        }
-
         if (terminal.Core.BatchDue())
         {
             Close(terminal, random);
         }
-    }
-
-    /// <summary>
-    /// The terminal process dies while writing a journal entry: the torn bytes of an unacknowledged entry stay at the end
-    /// of the journal. The restarted terminal cuts them off and carries on with every acknowledged record.
-    /// </summary>
-    private void Crash(SimTerminal terminal, Random random)
-    {
-        var path = Path.Combine(terminal.Directory, "journal.log");
-        var before = terminal.Core.AllRecords.Count;
-        terminal.Core.Dispose();
-        var torn = new byte[1 + random.Next(60)];
-        random.NextBytes(torn);
-        torn[0] = 0x4A;
-        using (var stream = new FileStream(path, FileMode.Append))
-        {
-            stream.Write(torn);
-        }
-
-        var clockOf = terminal.Core.Clock;
-        terminal.Core = TerminalCore.Open(terminal.Directory, clockOf, durable: false);
-        if (terminal.Core.AllRecords.Count != before)
-        {
-            throw new InvalidOperationException($"terminal {terminal.DeviceId}: {before} records before the crash, {terminal.Core.AllRecords.Count} after");
-        }
-
-        Rewire(terminal);
-        Truth.TerminalCrashes++;
     }
 
     private void Rewire(SimTerminal terminal)

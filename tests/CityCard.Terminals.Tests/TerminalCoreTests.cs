@@ -110,3 +110,55 @@ public sealed class TerminalCoreTests : IDisposable
         Assert.Throws<TerminalException>(() => TerminalCore.Open(Path.Combine(rig.Folder, "bus"), rig.Clock));
     }
 }
+
+public sealed class CrashRecoveryTests : IDisposable
+{
+    private readonly Rig rig = new();
+
+    public void Dispose() => rig.Dispose();
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.5)]
+    [InlineData(0.99)]
+    public void CrashWhileJournallingTheRecord_AfterTheCardDebited_RecoveredOnceAtTheNextTap(double tornShare)
+    {
+        var directory = Path.Combine(rig.Folder, "bus");
+        var card = rig.Card(900, 1000);
+        var psam = Rig.Psam(0x90);
+        using (var core = rig.Install("bus", DeviceKind.BusValidator, 90, 3))
+        {
+            var writes = 0;
+            core.JournalWriteFault = (stream, bytes) =>
+            {
+                // The first write is the intent (before DEBIT); the second, the record, is torn by the crash.
+                if (++writes == 2)
+                {
+                    stream.Write(bytes, 0, (int)(bytes.Length * tornShare));
+                    throw new IOException("power lost");
+                }
+            };
+            Assert.Throws<Terminals.Journal.JournalException>(() => new BusValidator(new Terminals.Common.PurchaseTerminal(core, psam, null)).Tap(card, 1));
+        }
+
+        Assert.Equal(800, card.Purse.Balance);
+        using var restarted = TerminalCore.Open(directory, rig.Clock);
+        Assert.Empty(restarted.AllRecords);
+        Assert.Single(restarted.Pending);
+        var again = new BusValidator(new Terminals.Common.PurchaseTerminal(restarted, psam, null)).Tap(card, 1);
+        Assert.Equal(Terminals.Common.TapOutcome.Recovered, again.Outcome);
+        Assert.Equal(800, card.Purse.Balance);
+        var record = Assert.Single(restarted.AllRecords);
+        Assert.Equal(200, record.AmountFen);
+        Assert.Empty(restarted.Pending);
+    }
+
+    [Fact]
+    public void RefusedDebit_VoidsItsIntent()
+    {
+        using var core = rig.Install("bus", DeviceKind.BusValidator, 91, 3);
+        var result = new BusValidator(Rig.Purchase(core, 0x91)).Tap(rig.Card(901, 100), 1);
+        Assert.Equal(Terminals.Common.TapOutcome.Refused, result.Outcome);
+        Assert.Empty(core.Pending);
+    }
+}

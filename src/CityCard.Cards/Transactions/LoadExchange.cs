@@ -26,7 +26,14 @@ public sealed class LoadExchange
     public TerminalId Terminal { get; }
 
     /// <summary>Loads <paramref name="amount"/> fen onto the card.</summary>
-    public LoadResult Load(IApduChannel card, uint amount)
+    public LoadResult Load(IApduChannel card, uint amount) => Load(card, amount, null);
+
+    /// <summary>
+    /// A load whose <paramref name="beforeCredit"/> runs after the authority approved it and before CREDIT FOR LOAD is
+    /// sent: an outlet journals its intent there, so a crash between the card's credit and the outlet's record can be
+    /// recovered with GET TRANSACTION PROVE.
+    /// </summary>
+    public LoadResult Load(IApduChannel card, uint amount, Action<LoadRequest, LoadAuthorization>? beforeCredit)
     {
         ArgumentNullException.ThrowIfNull(card);
         switch (CardSession.Identify(card, out var info, out var identifyStatus))
@@ -81,6 +88,7 @@ public sealed class LoadExchange
             return new(refused, init.StatusWord, request, authorization, null);
         }
 
+        beforeCredit?.Invoke(request, authorization);
         if (!CardSession.TrySend(card, CardCommands.CreditForLoad(authorization.HostDateTime, authorization.Mac2), out var credit))
         {
             return new(LoadOutcome.Interrupted, 0, request, authorization, null);

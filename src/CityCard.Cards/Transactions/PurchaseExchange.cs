@@ -51,13 +51,28 @@ public sealed class PurchaseExchange
     }
 
     /// <summary>A simple purchase (type 06) of <paramref name="amount"/> fen at terminal time <paramref name="when"/>.</summary>
-    public PurchaseResult Purchase(IApduChannel card, uint amount, BcdDateTime when) => Run(card, amount, when, null);
+    public PurchaseResult Purchase(IApduChannel card, uint amount, BcdDateTime when) => Run(card, amount, when, null, null);
+
+    /// <summary>
+    /// A simple purchase whose <paramref name="beforeDebit"/> runs once MAC1 is known and before DEBIT is sent: a terminal
+    /// journals its intent there, so a crash between the card's debit and the terminal's record can be recovered with
+    /// GET TRANSACTION PROVE.
+    /// </summary>
+    public PurchaseResult Purchase(IApduChannel card, uint amount, BcdDateTime when, Action<PurchaseTransaction> beforeDebit) =>
+        Run(card, amount, when, null, beforeDebit ?? throw new ArgumentNullException(nameof(beforeDebit)));
 
     /// <summary>A composite purchase (type 09) that writes <paramref name="capp"/> into EF 0017 atomically with the debit.</summary>
     public PurchaseResult CappPurchase(IApduChannel card, uint amount, BcdDateTime when, CappRecordUpdate capp)
     {
         ArgumentNullException.ThrowIfNull(capp);
-        return Run(card, amount, when, capp);
+        return Run(card, amount, when, capp, null);
+    }
+
+    /// <summary>A composite purchase with a hook that runs before DEBIT (see the simple purchase overload).</summary>
+    public PurchaseResult CappPurchase(IApduChannel card, uint amount, BcdDateTime when, CappRecordUpdate capp, Action<PurchaseTransaction> beforeDebit)
+    {
+        ArgumentNullException.ThrowIfNull(capp);
+        return Run(card, amount, when, capp, beforeDebit ?? throw new ArgumentNullException(nameof(beforeDebit)));
     }
 
     /// <summary>
@@ -111,7 +126,7 @@ public sealed class PurchaseExchange
         _ => PurchaseOutcome.CardRefused,
     };
 
-    private PurchaseResult Run(IApduChannel card, uint amount, BcdDateTime when, CappRecordUpdate? capp)
+    private PurchaseResult Run(IApduChannel card, uint amount, BcdDateTime when, CappRecordUpdate? capp, Action<PurchaseTransaction>? beforeDebit)
     {
         ArgumentNullException.ThrowIfNull(card);
         if (terminal is null && Prepare() is var prepared && prepared != StatusWords.Success)
@@ -178,6 +193,7 @@ public sealed class PurchaseExchange
             CardRandom = initData.Random,
             Capp = capp,
         };
+        beforeDebit?.Invoke(transaction);
         return Debit(card, transaction, BinaryPrimitives.ReadUInt32BigEndian(samInit.Data[4..]));
     }
 

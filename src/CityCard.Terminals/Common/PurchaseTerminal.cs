@@ -79,24 +79,39 @@ public sealed class PurchaseTerminal
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(context);
         var amount = checked((uint)amountFen);
-        var result = capp is null ? Exchange.Purchase(card, amount, when) : Exchange.CappPurchase(card, amount, when, capp);
+
+        // The intent is journalled (and flushed) before DEBIT, so a terminal that dies between the card's debit and its
+        // record still knows to ask the card for GET TRANSACTION PROVE when the passenger presents it again.
+        PendingTransaction? intent = null;
+        void Intend(PurchaseTransaction transaction) => intent = Core.AddPending(PendingTransaction.From(transaction, context));
+        var result = capp is null ? Exchange.Purchase(card, amount, when, Intend) : Exchange.CappPurchase(card, amount, when, capp, Intend);
+        if (intent is not null && result.Outcome is not (PurchaseOutcome.Completed or PurchaseOutcome.Mac2Invalid or PurchaseOutcome.Interrupted))
+        {
+            // The card refused the debit (or left before it): nothing was charged, the intent is void.
+            Core.ResolvePending(intent.Sequence);
+        }
+
         switch (result.Outcome)
         {
             case PurchaseOutcome.Completed:
             {
-                var record = Core.Append(ToRecord(result.Record!, context, RecordMarks.None));
+                var record = Journal(result.Record!, context, intent);
                 return new TapResult(TapOutcome.Completed, $"Paid {Yuan(amountFen)} — balance {Yuan(record.BalanceAfterFen)}", record, record.BalanceAfterFen);
             }
 
             case PurchaseOutcome.Mac2Invalid:
             {
                 // The card debited itself and signed the record with its TAC; the centre judges the TAC. Keep the record.
-                var record = Core.Append(ToRecord(result.Record!, context, RecordMarks.None));
+                var record = Journal(result.Record!, context, intent);
                 return new TapResult(TapOutcome.Refused, "Card error (MAC2 did not verify) — transaction reported to the centre", record, record.BalanceAfterFen);
             }
 
             case PurchaseOutcome.Interrupted:
-                Core.AddPending(PendingTransaction.From(result.Transaction!, context));
+                if (intent is null)
+                {
+                    Core.AddPending(PendingTransaction.From(result.Transaction!, context));
+                }
+
                 return new TapResult(TapOutcome.PresentAgain, "Card moved away — present the same card again (you will not be charged twice)");
             case PurchaseOutcome.InsufficientBalance:
                 return new TapResult(TapOutcome.Refused, $"Insufficient balance for {Yuan(amountFen)} — please top up");
@@ -120,6 +135,11 @@ public sealed class PurchaseTerminal
                 return new TapResult(TapOutcome.Refused, $"Card error ({result}) — nothing charged");
         }
     }
+
+    private TransactionRecord Journal(PurchaseRecord purchase, RecordContext context, PendingTransaction? intent) =>
+        intent is null
+            ? Core.Append(ToRecord(purchase, context, RecordMarks.None))
+            : Core.AppendResolving(ToRecord(purchase, context, RecordMarks.None), intent.Sequence);
 
     /// <summary>The latest record of a card on this terminal, if any.</summary>
     public TransactionRecord? LastRecordOf(Asn asn) => Core.AllRecords.LastOrDefault(r => r.Asn == asn);
@@ -165,26 +185,25 @@ public sealed class PurchaseTerminal
     private bool TryRecover(IApduChannel card, PendingTransaction pending, out TapResult? final)
     {
         var result = Exchange.Recover(card, pending.ToTransaction());
+        if (result.Record is { } proven)
+        {
+            // The card gave MAC2 ‖ TAC for the transaction: it was debited. Whether the PSAM can still check that MAC2
+            // (it cannot after a restart or a later session) does not matter to the centre, which verifies the TAC.
+            var record = Core.AppendResolving(ToRecord(proven, pending.Context, RecordMarks.RecoveredByProve), pending.Sequence);
+            final = new TapResult(TapOutcome.Recovered, $"Previous payment of {Yuan(record.AmountFen)} completed — not charged again; balance {Yuan(record.BalanceAfterFen)}", record, record.BalanceAfterFen);
+            return true;
+        }
+
         switch (result.Outcome)
         {
-            case PurchaseOutcome.Completed:
-            case PurchaseOutcome.Mac2Invalid:
-            {
-                // Mac2Invalid here means the PSAM has moved on to a later session; the card's TAC still proves the debit.
-                var record = Core.Append(ToRecord(result.Record!, pending.Context, RecordMarks.RecoveredByProve));
-                Core.ResolvePending(pending.Sequence);
-                final = new TapResult(TapOutcome.Recovered, $"Previous payment of {Yuan(record.AmountFen)} completed — not charged again; balance {Yuan(record.BalanceAfterFen)}", record, record.BalanceAfterFen);
-                return true;
-            }
-
             case PurchaseOutcome.NotDebited:
                 Core.ResolvePending(pending.Sequence);
                 final = null;
                 return false;
             default:
-                // Card gone again or the card cannot say: keep the pending record and go on with this presentation.
-                final = null;
-                return false;
+                // The card could not say (it left again, or answered oddly): never charge it while that is unknown.
+                final = new TapResult(TapOutcome.PresentAgain, "Card not read — present the same card again");
+                return true;
         }
     }
 }

@@ -20,4 +20,7 @@ internal static class JournalEntryType
 
     /// <summary>Outlet cash drawer movement (JSON).</summary>
     public const byte Cash = 6;
+
+    /// <summary>A completed transaction that settles its journalled intent: pending sequence(8) ‖ the 80-byte record.</summary>
+    public const byte RecordResolving = 7;
 }

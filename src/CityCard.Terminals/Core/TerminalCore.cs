@@ -183,6 +183,35 @@ public sealed class TerminalCore : IDisposable
         return stamped;
     }
 
+    /// <summary>
+    /// Journals a completed transaction together with the settlement of its intent (the pending entry written before the
+    /// card was debited), in one entry: after a crash either both or neither are in the journal.
+    /// </summary>
+    public TransactionRecord AppendResolving(TransactionRecord record, ulong pendingSequence)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (!pending.ContainsKey(pendingSequence))
+        {
+            throw new InvalidOperationException($"no pending transaction {pendingSequence}");
+        }
+
+        var stamped = record with { DeviceSequence = checked((uint)journal.NextSequence), BlacklistVersion = Parameters.BlacklistVersion };
+        var payload = new byte[8 + BatchCodec.RecordLength];
+        BinaryPrimitives.WriteUInt64BigEndian(payload, pendingSequence);
+        RecordCodec.Write(stamped, payload.AsSpan(8));
+        var entry = journal.Append(JournalEntryType.RecordResolving, payload);
+        records.Add((entry.Sequence, stamped));
+        pending.Remove(pendingSequence);
+        return stamped;
+    }
+
+    /// <summary>Fault injection for tests and the simulator: called with the bytes of the next journal write.</summary>
+    internal Action<FileStream, byte[]>? JournalWriteFault
+    {
+        get => journal.WriteFault;
+        set => journal.WriteFault = value;
+    }
+
     /// <summary>Journals a record gathered from another device (a collector's meters), keeping its own sequence and blacklist version.</summary>
     public TransactionRecord AppendCollected(TransactionRecord record)
     {
@@ -378,6 +407,10 @@ public sealed class TerminalCore : IDisposable
                     closedThrough = closing?.Last ?? closedThrough;
                     lastBatchNumber = BinaryPrimitives.ReadUInt32BigEndian(entry.Payload);
                     closing = null;
+                    break;
+                case JournalEntryType.RecordResolving:
+                    pending.Remove(BinaryPrimitives.ReadUInt64BigEndian(entry.Payload));
+                    records.Add((entry.Sequence, RecordCodec.Read(entry.Payload.AsSpan(8), 0)));
                     break;
                 case JournalEntryType.Cash:
                     cash.Add(JsonSerializer.Deserialize<CashMovement>(entry.Payload, ParameterFile.JsonOptions)

@@ -46,26 +46,41 @@ public sealed class TopUpOutlet
             }
         }
 
-        var result = exchange.Load(card, checked((uint)amountFen));
         var context = new RecordContext { MerchantId = Core.Config.OperatorId, FullFareFen = amountFen };
+
+        // The approved load is journalled before CREDIT, so an outlet that dies after the card's credit can finish it.
+        PendingTransaction? intent = null;
+        var result = exchange.Load(card, checked((uint)amountFen), (request, authorization) => intent = Core.AddPending(PendingTransaction.FromLoad(request, authorization, context)));
+        if (intent is not null && result.Outcome is not (LoadOutcome.Completed or LoadOutcome.TacInvalid or LoadOutcome.Interrupted))
+        {
+            Core.ResolvePending(intent.Sequence);
+        }
+
+        TransactionRecord Journal(LoadRecord load) => intent is null
+            ? Core.Append(ToRecord(load, context, RecordMarks.None))
+            : Core.AppendResolving(ToRecord(load, context, RecordMarks.None), intent.Sequence);
         switch (result.Outcome)
         {
             case LoadOutcome.Completed:
             {
-                var record = Core.Append(ToRecord(result.Record!, context, RecordMarks.None));
+                var record = Journal(result.Record!);
                 Core.AppendCash(new CashMovement("load", amountFen, record.Asn.ToString(), Core.Clock.GetUtcNow()));
                 return new TapResult(TapOutcome.Completed, $"Loaded {PurchaseTerminal.Yuan(amountFen)} — balance {PurchaseTerminal.Yuan(record.BalanceAfterFen)}", record, record.BalanceAfterFen);
             }
 
             case LoadOutcome.TacInvalid:
             {
-                var record = Core.Append(ToRecord(result.Record!, context, RecordMarks.None));
+                var record = Journal(result.Record!);
                 Core.AppendCash(new CashMovement("load", amountFen, record.Asn.ToString(), Core.Clock.GetUtcNow()));
                 return new TapResult(TapOutcome.Refused, "Card loaded but its TAC did not verify — reported to the centre", record, record.BalanceAfterFen);
             }
 
             case LoadOutcome.Interrupted:
-                Core.AddPending(PendingTransaction.FromLoad(result.Request!, result.Authorization!, context));
+                if (intent is null)
+                {
+                    Core.AddPending(PendingTransaction.FromLoad(result.Request!, result.Authorization!, context));
+                }
+
                 return new TapResult(TapOutcome.PresentAgain, "Card moved away during the load — present the same card again (it will be loaded once)");
             case LoadOutcome.BalanceLimit:
                 return new TapResult(TapOutcome.Refused, "Load refused: the card's balance would exceed its limit");
@@ -132,22 +147,20 @@ public sealed class TopUpOutlet
     private TapResult? Recover(IApduChannel card, PendingTransaction pending)
     {
         var result = exchange.Recover(card, pending.ToLoadRequest(), pending.ToAuthorization());
-        switch (result.Outcome)
+        if (result.Record is { } proven)
         {
-            case LoadOutcome.Completed:
-            case LoadOutcome.TacInvalid:
-            {
-                var record = Core.Append(ToRecord(result.Record!, pending.Context, RecordMarks.RecoveredByProve));
-                Core.AppendCash(new CashMovement("load", record.AmountFen, record.Asn.ToString(), Core.Clock.GetUtcNow()));
-                Core.ResolvePending(pending.Sequence);
-                return new TapResult(TapOutcome.Recovered, $"The earlier load of {PurchaseTerminal.Yuan(record.AmountFen)} completed — balance {PurchaseTerminal.Yuan(record.BalanceAfterFen)}", record, record.BalanceAfterFen);
-            }
-
-            case LoadOutcome.NotCredited:
-                Core.ResolvePending(pending.Sequence);
-                return null;
-            default:
-                return null;
+            var record = Core.AppendResolving(ToRecord(proven, pending.Context, RecordMarks.RecoveredByProve), pending.Sequence);
+            Core.AppendCash(new CashMovement("load", record.AmountFen, record.Asn.ToString(), Core.Clock.GetUtcNow()));
+            return new TapResult(TapOutcome.Recovered, $"The earlier load of {PurchaseTerminal.Yuan(record.AmountFen)} completed — balance {PurchaseTerminal.Yuan(record.BalanceAfterFen)}", record, record.BalanceAfterFen);
         }
+
+        if (result.Outcome == LoadOutcome.NotCredited)
+        {
+            Core.ResolvePending(pending.Sequence);
+            return null;
+        }
+
+        // Unknown whether the card was credited: never load it again while that is unknown.
+        return new TapResult(TapOutcome.PresentAgain, "Card not read — present the same card again");
     }
 }
