@@ -101,6 +101,29 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
         writer.Complete();
     }
 
+    public override void InsertPostings(SqlSession session, long transactionId, IReadOnlyList<Clearing.Ledger.Posting> postings)
+    {
+        if (postings.Count < 64)
+        {
+            base.InsertPostings(session, transactionId, postings);
+            return;
+        }
+
+        using var writer = ((NpgsqlConnection)session.Connection).BeginBinaryImport("COPY postings (transaction_id, line, account, sub, amount_fen) FROM STDIN (FORMAT BINARY)");
+        var line = 0L;
+        foreach (var posting in postings)
+        {
+            writer.StartRow();
+            writer.Write(transactionId, NpgsqlDbType.Bigint);
+            writer.Write(++line, NpgsqlDbType.Bigint);
+            writer.Write((long)posting.Account.Kind, NpgsqlDbType.Bigint);
+            writer.Write(posting.Account.Sub, NpgsqlDbType.Bigint);
+            writer.Write(posting.AmountFen, NpgsqlDbType.Bigint);
+        }
+
+        writer.Complete();
+    }
+
     public override void UpdateCards(SqlSession session, IReadOnlyList<CardAccount> cards)
     {
         if (cards.Count < 64)

@@ -79,6 +79,21 @@ internal abstract class SqlDialect
         }
     }
 
+    public virtual void InsertPostings(SqlSession session, long transactionId, IReadOnlyList<Clearing.Ledger.Posting> postings)
+    {
+        using var command = session.Prepare("INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (@id, @line, @account, @sub, @amount)", "@id", "@line", "@account", "@sub", "@amount");
+        var line = 0L;
+        foreach (var posting in postings)
+        {
+            command.Parameters[0].Value = transactionId;
+            command.Parameters[1].Value = ++line;
+            command.Parameters[2].Value = (long)posting.Account.Kind;
+            command.Parameters[3].Value = posting.Account.Sub;
+            command.Parameters[4].Value = posting.AmountFen;
+            command.ExecuteNonQuery();
+        }
+    }
+
     public virtual void UpdateCards(SqlSession session, IReadOnlyList<CardAccount> cards)
     {
         var columns = SqlSession.CardColumns.Split(", ");

@@ -191,18 +191,7 @@ internal sealed partial class SqlSession
             ("@day", Day(transaction.BusinessDate)),
             ("@reference", transaction.Reference),
             ("@reverses", transaction.Reverses));
-        using var command = Prepare("INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (@id, @line, @account, @sub, @amount)", "@id", "@line", "@account", "@sub", "@amount");
-        var line = 0L;
-        foreach (var posting in transaction.Postings)
-        {
-            command.Parameters[0].Value = id;
-            command.Parameters[1].Value = ++line;
-            command.Parameters[2].Value = (long)posting.Account.Kind;
-            command.Parameters[3].Value = posting.Account.Sub;
-            command.Parameters[4].Value = posting.AmountFen;
-            command.ExecuteNonQuery();
-        }
-
+        dialect.InsertPostings(this, id, transaction.Postings);
         return id;
     }
 
