@@ -165,7 +165,7 @@ public sealed partial class CitySimulation
     }
 
     /// <summary>The terminal will lose power while writing its second journal entry of the next transaction (the record, after the card debited).</summary>
-    private void ArmCrash(SimTerminal terminal, Random random)
+    private static void ArmCrash(SimTerminal terminal, Random random)
     {
         var writes = 0;
         var share = random.NextDouble();
