@@ -154,7 +154,9 @@ public sealed class PipelineTests(PostgresServer server)
     {
         using var world = NewWorld(engine);
         var card = world.SellCard(5_000);
-        var record = card.Sign(card.Purchase(200, BusTerminal, BusCompany, At(8)) with { BalanceBeforeFen = 50_000 });
+        // Money gone from the card with no purchase counter missing: altered outside the key system (the purchase TAC
+        // does not cover the balance).
+        var record = card.Sign(card.Purchase(200, BusTerminal, BusCompany, At(8)) with { BalanceBeforeFen = 4_000 });
         var result = world.Ingest(BusDevice, 1, record);
         Assert.Equal(1, result.Receipt.Totals.Suspect);
         Assert.Equal([ReasonCode.BalanceChainBroken], Outcomes(world, card));
