@@ -154,7 +154,8 @@ public sealed partial class CitySimulation
         TimeProvider deviceClock = clock;
         if (random.NextDouble() < faults.ClockSkewRate && kind != DeviceKind.TaxiCollector)
         {
-            deviceClock = new SkewedClock(clock, TimeSpan.FromSeconds(random.Next(-600, 601)));
+            // Terminals set their clocks from the centre at every upload; between syncs they drift by up to a minute.
+            deviceClock = new SkewedClock(clock, TimeSpan.FromSeconds(random.Next(-60, 61)));
             Truth.SkewedTerminals++;
         }
 

@@ -29,6 +29,10 @@ internal sealed class BatchProcessor
     private long commissionFen;
     private readonly HashSet<RecordKey> gapsOpened = [];
     private readonly HashSet<RecordKey> gapsClosed = [];
+
+    // Set by the balance-chain check when a record's balance is explained by a record of the other counter kind that has
+    // not arrived yet (say, a load from an outlet whose batch comes after the bus's); Accept reserves a gap for it.
+    private CounterKind? unseenOtherKind;
     private readonly DateTime closedChinaTime;
 
     public BatchProcessor(IClearingWriter writer, TacKeyRing tacKeys, ClearingOptions options, BatchHeader header)
@@ -131,6 +135,7 @@ internal sealed class BatchProcessor
         };
 
         Merchant? merchant = null;
+        unseenOtherKind = null;
         var reason = record.Kind == RecordKind.Access ? CheckAccess(record, key, raw) : Check(record, key, order, raw, out merchant);
         result = result with { Reason = reason };
         switch (reason.Outcome())
@@ -250,11 +255,32 @@ internal sealed class BatchProcessor
 
         var (before, after) = Neighbours(work, order);
         var expectedBefore = before?.BalanceAfterFen ?? card.OpeningBalanceFen;
-        if (record.BalanceBeforeFen != expectedBefore || (after is { } successor && successor.BalanceBeforeFen != record.BalanceAfterFen))
+
+        // Purchases and loads count on separate counters, so a record of the other kind that is still on its way leaves
+        // no counter gap: a balance that rose without a load waits for a load, one that fell without a purchase waits for
+        // purchases. One such hole (before or after the record) is reserved as a gap; anything else breaks the chain.
+        var mismatchBefore = record.BalanceBeforeFen != expectedBefore;
+        var mismatchAfter = after is { } successor && successor.BalanceBeforeFen != record.BalanceAfterFen;
+        if (mismatchBefore && mismatchAfter)
         {
             return ReasonCode.BalanceChainBroken;
         }
 
+        var (from, to) = mismatchBefore ? (expectedBefore, record.BalanceBeforeFen) : (record.BalanceAfterFen, after?.BalanceBeforeFen ?? record.BalanceAfterFen);
+        if (from == to)
+        {
+            return null;
+        }
+
+        var unseen = to > from ? CounterKind.Online : CounterKind.Offline;
+        if (unseen == key.Kind)
+        {
+            // Before the record this kind's counters are contiguous, so nothing of this kind can be missing there: broken.
+            // After it, this card's later records of the same kind simply have not arrived; they are checked when they do.
+            return mismatchBefore ? ReasonCode.BalanceChainBroken : null;
+        }
+
+        unseenOtherKind = unseen;
         return null;
     }
 
@@ -300,6 +326,17 @@ internal sealed class BatchProcessor
             }
 
             openGaps--;
+        }
+
+        if (unseenOtherKind is { } other)
+        {
+            var reserved = card.Next(other);
+            gapsOpened.Add(new RecordKey(record.Asn, other, reserved));
+            openGaps++;
+            card = other == CounterKind.Online
+                ? card with { OnlineNext = reserved + 1, OnlineSeenNext = Math.Max(card.OnlineSeenNext, reserved + 1) }
+                : card with { OfflineNext = reserved + 1, OfflineSeenNext = Math.Max(card.OfflineSeenNext, reserved + 1) };
+            reason = ReasonCode.ClearedOpensGap;
         }
 
         var newNext = (int)Math.Max(next, key.Counter + 1);
