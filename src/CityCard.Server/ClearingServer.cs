@@ -32,6 +32,7 @@ public static class ClearingServer
         builder.Services.AddSingleton(new ClearingService(store, options.UploadKeySet, options.TacKeys, options.Clock, options.Clearing));
         builder.Services.AddSingleton(new CentreRegistry(store, options.Clock));
         builder.Services.AddSingleton(new SettlementService(store, options.Clock));
+        builder.Services.AddSingleton(new SuspectReview(store, options.Clock));
         configure?.Invoke(builder);
 
         var app = builder.Build();

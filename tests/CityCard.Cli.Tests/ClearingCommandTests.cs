@@ -94,6 +94,27 @@ public sealed class ClearingCommandTests : IDisposable
         Assert.Contains("transaction 1: postings sum to 1 fen", audit.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Review_SuspectRecord_AcceptedWithAReason()
+    {
+        Register();
+        var path = Path.Combine(directory, "42-1.ccb");
+        File.WriteAllBytes(path, Batch(1, Purchase(0, 5_000, 200, 8), Purchase(1, 4_800, 300, 23)));
+        Assert.Contains("suspect 1 (300 fen)", Run("clear", "--db", db, path).Out, StringComparison.Ordinal);
+        Assert.Contains("record 1: card 2144000000000001 Purchase #1 300 fen", Run("centre", "records", "--db", db).Out, StringComparison.Ordinal);
+
+        var reviewed = Run("centre", "review", "--db", db, "--device", "42", "--batch", "1", "--record", "1", "--decision", "accept", "--reason", "terminal clock fast");
+        var again = Run("centre", "review", "--db", db, "--device", "42", "--batch", "1", "--record", "1", "--decision", "reject", "--reason", "no");
+        var wrong = Run("centre", "review", "--db", db, "--device", "42", "--batch", "1", "--record", "1", "--decision", "maybe", "--reason", "no");
+
+        Assert.Equal(0, reviewed.ExitCode);
+        Assert.Contains("accepted (accepted-on-review)", reviewed.Out, StringComparison.Ordinal);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("shadow balance 4500 fen", Run("centre", "card", "show", "--db", db, "--asn", "2144000000000001").Out, StringComparison.Ordinal);
+        Assert.Equal(0, Run("audit", "--db", db).ExitCode);
+    }
+
     [Theory]
     [InlineData(2, "--db: 'mysql://x/y' is not a database URL", "audit", "--db", "mysql://x/y")]
     [InlineData(2, "--date: '2026-13-01' is not a date", "settle", "--date", "2026-13-01")]

@@ -139,6 +139,25 @@ public sealed class ServerTests : IAsyncDisposable
         Assert.Contains("/api/batches", await openApi.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ReviewSuspect_AcceptThenMalformed_AnswersEachRight()
+    {
+        var client = await StartAsync();
+        await client.PostAsync(new Uri("/api/batches", UriKind.Relative), Bytes(Batch(1, Purchase(0, 5_000, 200), Purchase(1, 4_800, 300, hour: 23))), Ct);
+        var suspects = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/records?outcome=suspect", UriKind.Relative), Ct)).RootElement;
+        Assert.Equal("future-date", suspects[0].GetProperty("reason").GetString());
+
+        var accepted = await client.PostAsync(new Uri("/api/records/42/1/1/review", UriKind.Relative), new StringContent("{\"decision\":\"accept\",\"reason\":\"clock fast\"}", Encoding.UTF8, "application/json"), Ct);
+        var again = await client.PostAsync(new Uri("/api/records/42/1/1/review", UriKind.Relative), new StringContent("{\"decision\":\"reject\",\"reason\":\"no\"}", Encoding.UTF8, "application/json"), Ct);
+        var malformed = await client.PostAsync(new Uri("/api/records/42/1/1/review", UriKind.Relative), new StringContent("{\"decision\":\"maybe\"}", Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal("accepted-on-review", JsonDocument.Parse(await accepted.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("reason").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("decision: 'maybe'", await malformed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
     private async Task<HttpClient> StartAsync(long maxBodyBytes = ServerOptions.MaxBatchBytes)
     {
         var options = new ServerOptions
@@ -175,7 +194,7 @@ public sealed class ServerTests : IAsyncDisposable
         return request;
     }
 
-    private static TransactionRecord Purchase(ushort counter, long balance, long amount)
+    private static TransactionRecord Purchase(ushort counter, long balance, long amount, int hour = 8)
     {
         var record = new TransactionRecord
         {
@@ -188,7 +207,7 @@ public sealed class ServerTests : IAsyncDisposable
             AmountFen = amount,
             Terminal = Terminal,
             Ttsn = 10u + counter,
-            DateTime = new BcdDateTime(new DateTime(2026, 11, 20, 8, counter, 0)),
+            DateTime = new BcdDateTime(new DateTime(2026, 11, 20, hour, counter, 0)),
             KeyVersion = DemoKeySet.KeyVersion,
             Algorithm = EpAlgorithm.Des,
             FullFareFen = amount,

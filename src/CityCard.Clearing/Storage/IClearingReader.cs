@@ -35,6 +35,9 @@ public interface IClearingReader
     /// <summary>Every stored record of a card (all outcomes), in card order.</summary>
     IReadOnlyList<StoredRecord> CardHistory(Asn asn);
 
+    /// <summary>One stored record by batch id and position, or null.</summary>
+    StoredRecord? FindRecord(long batchId, int index);
+
     /// <summary>Stored records with an outcome, newest batch first, at most <paramref name="limit"/>.</summary>
     IReadOnlyList<StoredRecord> RecordsByOutcome(RecordOutcome outcome, int limit);
 

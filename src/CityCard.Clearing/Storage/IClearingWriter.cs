@@ -46,6 +46,12 @@ public interface IClearingWriter : IClearingReader
     /// <summary>Stores a cleared batch and everything it changes; returns the batch id.</summary>
     long SaveBatch(BatchWrite batch);
 
+    /// <summary>True when the counter is held open as a gap.</summary>
+    bool IsGapOpen(RecordKey key);
+
+    /// <summary>Stores a review: the record's new reason, and for an accepted one the card, gaps and posting.</summary>
+    void SaveReview(ReviewWrite review);
+
     /// <summary>Stores a refused file with its receipt (the bytes are kept, never dropped).</summary>
     void SaveRefusedFile(BatchReceipt receipt, ReadOnlySpan<byte> file);
 

@@ -40,6 +40,7 @@ internal static class CentreCommands
         centre.Subcommands.Add(device);
         centre.Subcommands.Add(card);
         centre.Subcommands.Add(Records(context));
+        centre.Subcommands.Add(Review(context));
         return centre;
     }
 
@@ -212,6 +213,34 @@ internal static class CentreCommands
             context.Out.WriteLine($"card {cardAsn} cancelled");
             return ExitCodes.Ok;
         });
+    }
+
+    private static Command Review(CliContext context)
+    {
+        var db = ClearingCommands.DbOption();
+        var device = Options.Required("--device", "the uploading device id");
+        var batch = Options.Required("--batch", "its batch number");
+        var record = Options.Required("--record", "the record's position in the batch, from 0 (as 'centre records' lists it)");
+        var decision = Options.Required("--decision", "accept or reject");
+        var reason = Options.Required("--reason", "why, in words (stored with the decision)");
+        return new Command("review", "Decide a suspect record: accept (it is posted) or reject, with a reason.")
+            .With(db, device, batch, record, decision, reason)
+            .Does(parse =>
+            {
+                var deviceId = (uint)Arguments.Integer(parse.GetValue(device), "--device", 0, uint.MaxValue);
+                var batchNumber = (uint)Arguments.Integer(parse.GetValue(batch), "--batch", 1, uint.MaxValue);
+                var index = (int)Arguments.Integer(parse.GetValue(record), "--record", 0, 999_999);
+                var choice = parse.GetValue(decision)!.ToLowerInvariant() switch
+                {
+                    "accept" => Clearing.Pipeline.ReviewDecision.Accept,
+                    "reject" => Clearing.Pipeline.ReviewDecision.Reject,
+                    var other => throw new UsageException($"--decision: '{other}' is not accept or reject"),
+                };
+                using var store = ClearingCommands.Open(parse.GetValue(db));
+                var stored = ClearingCommands.Run(() => new Clearing.Pipeline.SuspectReview(store, TimeProvider.System).Decide(deviceId, batchNumber, index, choice, parse.GetValue(reason)!));
+                context.Out.WriteLine($"device {deviceId} batch {batchNumber} record {index}: {stored.Record.Outcome.Name()} ({stored.Record.Reason.Name()})");
+                return ExitCodes.Ok;
+            });
     }
 
     private static Command Records(CliContext context)

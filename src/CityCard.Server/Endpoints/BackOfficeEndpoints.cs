@@ -24,6 +24,7 @@ internal static class BackOfficeEndpoints
         app.MapPost("/api/cards", SellAsync).WithSummary("Register a card sold at an outlet.");
         app.MapGet("/api/cards/{asn}", Lookup).WithSummary("A card: shadow balance, status and cleared history.");
         app.MapGet("/api/records", RecordsByOutcome).WithSummary("Stored records with an outcome (suspect by default).");
+        app.MapPost("/api/records/{device}/{batch}/{index}/review", ReviewAsync).WithSummary("Accept or reject a suspect record, with a reason.");
         app.MapPost("/api/settlements/{date}", Settle).WithSummary("Settle a business day (idempotent).");
         app.MapGet("/api/settlements/{date}", Settlement).WithSummary("A settled day's report.");
         app.MapGet("/api/settlements/{date}/csv", SettlementFile).WithSummary("A settled day's CSV file.");
@@ -97,6 +98,35 @@ internal static class BackOfficeEndpoints
         }
 
         return TypedResults.Ok(store.Read(r => r.RecordsByOutcome(wanted, limit ?? 100)).Select(RecordView));
+    }
+
+    private static async Task<IResult> ReviewAsync(uint device, uint batch, int index, HttpRequest request, SuspectReview review, IOptions<JsonOptions> json, CancellationToken cancellation)
+    {
+        var (body, problem) = await RequestBody.ReadAsync(request, 16 * 1024, cancellation);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (decision, invalid) = RequestBody.Json<ReviewRequest>(body!, json.Value.SerializerOptions);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var choice = decision!.Decision?.ToLowerInvariant() switch
+        {
+            "accept" => ReviewDecision.Accept,
+            "reject" => ReviewDecision.Reject,
+            _ => (ReviewDecision?)null,
+        };
+        if (choice is null)
+        {
+            return RequestBody.BadRequest($"decision: '{decision.Decision}' is not accept or reject");
+        }
+
+        var stored = review.Decide(device, batch, index, choice.Value, decision.Reason ?? string.Empty);
+        return TypedResults.Ok(RecordView(stored));
     }
 
     private static IResult Settle(string date, SettlementService settlement)

@@ -74,6 +74,17 @@ internal static class Schema
                 "CREATE TRIGGER ledger_transactions_append_only BEFORE UPDATE OR DELETE ON ledger_transactions FOR EACH ROW EXECUTE FUNCTION ledger_append_only()",
                 "CREATE TRIGGER postings_append_only BEFORE UPDATE OR DELETE ON postings FOR EACH ROW EXECUTE FUNCTION ledger_append_only()",
             ]),
+        new Migration(
+            2,
+            "suspect review",
+            [
+                """
+                CREATE TABLE reviews (batch_id BIGINT NOT NULL, idx BIGINT NOT NULL, decision BIGINT NOT NULL, note TEXT NOT NULL, reviewed_utc BIGINT NOT NULL,
+                  ledger_transaction_id BIGINT NULL, PRIMARY KEY (batch_id, idx))
+                """,
+            ],
+            [],
+            []),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -165,6 +165,41 @@ internal sealed partial class SqlSession
         return id;
     }
 
+    public bool IsGapOpen(RecordKey key) =>
+        Scalar("SELECT COUNT(*) FROM gaps WHERE asn = @asn AND counter_kind = @kind AND counter = @counter", ("@asn", AsnValue(key.Asn)), ("@kind", (long)key.Kind), ("@counter", key.Counter)) > 0;
+
+    public void SaveReview(ReviewWrite review)
+    {
+        ArgumentNullException.ThrowIfNull(review);
+        var r = review.Record;
+        Execute(
+            "UPDATE records SET reason = @reason_code, outcome = @outcome, full_fare_fen = @full_fare, subsidy_fen = @subsidy, commission_fen = @commission, commission_bps = @bps WHERE batch_id = @batch AND idx = @idx",
+            ("@reason_code", (long)r.Reason),
+            ("@outcome", (long)r.Outcome),
+            ("@full_fare", r.FullFareFen),
+            ("@subsidy", r.SubsidyFen),
+            ("@commission", r.CommissionFen),
+            ("@bps", (long)r.CommissionBps),
+            ("@batch", review.BatchId),
+            ("@idx", (long)r.Index));
+        if (review.Card is { } card)
+        {
+            dialect.UpdateCards(this, [card]);
+        }
+
+        SaveGaps(review.GapsOpened, "INSERT INTO gaps (asn, counter_kind, counter) VALUES (@asn, @kind, @counter)");
+        SaveGaps(review.GapsClosed, "DELETE FROM gaps WHERE asn = @asn AND counter_kind = @kind AND counter = @counter");
+        long? ledgerId = review.Ledger is null ? null : AppendLedger(review.Ledger);
+        Execute(
+            "INSERT INTO reviews (batch_id, idx, decision, note, reviewed_utc, ledger_transaction_id) VALUES (@batch, @idx, @decision, @note, @reviewed, @ledger)",
+            ("@batch", review.BatchId),
+            ("@idx", (long)r.Index),
+            ("@decision", (long)review.Decision),
+            ("@note", review.Note),
+            ("@reviewed", Seconds(review.ReviewedUtc)),
+            ("@ledger", ledgerId));
+    }
+
     public void SaveRefusedFile(BatchReceipt receipt, ReadOnlySpan<byte> file)
     {
         ArgumentNullException.ThrowIfNull(receipt);

@@ -24,7 +24,7 @@ internal sealed partial class SqlSession : IClearingWriter
     private const string MerchantColumns = "merchant_id, name, category, commission_bps, registered_utc";
     private const string BatchColumns = "batch_id, device_id, batch_number, business_date, received_utc, file_sha256, accepted, accepted_fen, duplicate, duplicate_fen, rejected, rejected_fen, suspect, suspect_fen, settled_on";
 
-    private static readonly HashSet<string> TextParameters = ["@name", "@category", "@reason", "@message", "@file_sha256", "@value", "@reference", "@differences"];
+    private static readonly HashSet<string> TextParameters = ["@name", "@category", "@reason", "@message", "@file_sha256", "@value", "@reference", "@differences", "@note"];
     private static readonly HashSet<string> BinaryParameters = ["@raw", "@bytes"];
 
     private readonly SqlDialect dialect;
@@ -283,6 +283,12 @@ internal sealed partial class SqlSession : IClearingWriter
         """,
         ReadStoredRecord,
         ("@asn", AsnValue(asn)));
+
+    public StoredRecord? FindRecord(long batchId, int index) => Single(
+        $"SELECT {Prefixed("r", RecordColumns)}, b.device_id, b.batch_number FROM records r JOIN batches b ON b.batch_id = r.batch_id WHERE r.batch_id = @batch AND r.idx = @idx",
+        ReadStoredRecord,
+        ("@batch", batchId),
+        ("@idx", (long)index));
 
     public IReadOnlyList<StoredRecord> RecordsByOutcome(RecordOutcome outcome, int limit) => Query(
         $"SELECT {Prefixed("r", RecordColumns)}, b.device_id, b.batch_number FROM records r JOIN batches b ON b.batch_id = r.batch_id WHERE r.outcome = @outcome ORDER BY r.batch_id DESC, r.idx LIMIT @limit",
