@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
 using CityCard.Clearing;
 using CityCard.Clearing.Pipeline;
 using CityCard.Clearing.Registry;
@@ -24,6 +25,16 @@ public static class ClearingServer
         var builder = WebApplication.CreateBuilder(args ?? []);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         builder.Services.AddProblemDetails();
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetFixedWindowLimiter(
+                ClientKey(context),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            limiter.OnRejected = (rejected, cancellation) => new ValueTask(Results.Problem(
+                detail: $"more than {options.RequestsPerMinute} requests a minute from {ClientKey(rejected.HttpContext)}",
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many requests").ExecuteAsync(rejected.HttpContext));
+        });
         builder.Services.AddOpenApi("v1");
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
         var store = ClearingStores.Open(options.Database);
@@ -38,6 +49,7 @@ public static class ClearingServer
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(HandleException));
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.MapOpenApi("/api/openapi/{documentName}.json");
         BatchEndpoints.Map(app);
         DeviceEndpoints.Map(app);
@@ -45,6 +57,11 @@ public static class ClearingServer
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
         return app;
     }
+
+    private static string ClientKey(HttpContext context) =>
+        context.Request.Headers.TryGetValue(Authentication.DeviceSignature.DeviceHeader, out var device)
+            ? "device " + device.ToString()
+            : "address " + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
     // Expected refusals become ProblemDetails naming the problem; anything else is a 500 without internals.
     private static async Task HandleException(HttpContext context)

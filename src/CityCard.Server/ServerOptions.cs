@@ -23,6 +23,9 @@ public sealed record ServerOptions
     /// <summary>Largest request body accepted (413 above).</summary>
     public long MaxBodyBytes { get; init; } = MaxBatchBytes;
 
+    /// <summary>Requests a client (a device by its id header, else an address) may make per minute; 429 above.</summary>
+    public int RequestsPerMinute { get; init; } = 1_200;
+
     /// <summary>Largest clock difference accepted in a signed device request.</summary>
     public TimeSpan SignatureWindow { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -158,12 +158,28 @@ public sealed class ServerTests : IAsyncDisposable
         Assert.Contains("decision: 'maybe'", await malformed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
-    private async Task<HttpClient> StartAsync(long maxBodyBytes = ServerOptions.MaxBatchBytes)
+    [Fact]
+    public async Task Requests_OverTheRateLimit_429ProblemDetails()
+    {
+        var client = await StartAsync(requestsPerMinute: 3);
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            codes.Add((await client.GetAsync(new Uri("/api/audit", UriKind.Relative), Ct)).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], codes);
+        var refused = await client.GetAsync(new Uri("/api/audit", UriKind.Relative), Ct);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task<HttpClient> StartAsync(long maxBodyBytes = ServerOptions.MaxBatchBytes, int requestsPerMinute = 1_200)
     {
         var options = new ServerOptions
         {
             Database = "sqlite:" + Path.Combine(directory, "centre.db"),
             MaxBodyBytes = maxBodyBytes,
+            RequestsPerMinute = requestsPerMinute,
             Clock = new FixedClock(Now),
         };
         app = ClearingServer.Build(options, configure: b => b.WebHost.UseTestServer());
