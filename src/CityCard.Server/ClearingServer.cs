@@ -54,6 +54,7 @@ public static class ClearingServer
         BatchEndpoints.Map(app);
         DeviceEndpoints.Map(app);
         BackOfficeEndpoints.Map(app);
+        ApiDocsPage.Map(app);
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
         return app;
     }

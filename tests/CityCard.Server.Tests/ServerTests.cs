@@ -137,6 +137,9 @@ public sealed class ServerTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.BadRequest, badDate.StatusCode);
         Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
         Assert.Contains("/api/batches", await openApi.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var docs = await client.GetStringAsync(new Uri("/api/docs", UriKind.Relative), Ct);
+        Assert.Contains("/api/openapi/v1.json", docs, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", docs, StringComparison.Ordinal);
     }
 
     [Fact]
