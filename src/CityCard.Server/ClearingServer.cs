@@ -44,6 +44,7 @@ public static class ClearingServer
         builder.Services.AddSingleton(new CentreRegistry(store, options.Clock));
         builder.Services.AddSingleton(new SettlementService(store, options.Clock));
         builder.Services.AddSingleton(new SuspectReview(store, options.Clock));
+        builder.Services.AddSingleton(new Clearing.Loads.OnlineLoads(store, options.IssuerKeySets, options.Clock));
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -54,6 +55,7 @@ public static class ClearingServer
         BatchEndpoints.Map(app);
         DeviceEndpoints.Map(app);
         BackOfficeEndpoints.Map(app);
+        LoadEndpoints.Map(app);
         ApiDocsPage.Map(app);
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
         return app;

@@ -17,6 +17,9 @@ public sealed record ServerOptions
     /// <summary>The key set whose terminal master key devices' upload keys derive from.</summary>
     public IssuerKeySet UploadKeySet { get; init; } = DemoKeySet.Create(EpAlgorithm.Des);
 
+    /// <summary>Issuer key sets of the load host (load and TAC keys by algorithm and key version).</summary>
+    public IReadOnlyList<IssuerKeySet> IssuerKeySets { get; init; } = [DemoKeySet.Create(EpAlgorithm.Des), DemoKeySet.Create(EpAlgorithm.Sm4)];
+
     /// <summary>Issuer TAC master keys.</summary>
     public TacKeyRing TacKeys { get; init; } = TacKeyRing.Demo();
 

@@ -20,6 +20,7 @@ namespace CityCard.Server.Tests;
 public sealed class ServerTests : IAsyncDisposable
 {
     private const uint Device = 42;
+    private const uint OutletDevice = 44;
     private static readonly TerminalId Terminal = new(0x0000_0001_0001);
     private static readonly Asn CardAsn = new(0x2144_0000_0000_0001);
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
@@ -162,6 +163,58 @@ public sealed class ServerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task OnlineLoad_AuthoriseConfirmThenOutletBatch_PostedOnce()
+    {
+        var client = await StartAsync();
+        var outletTerminal = new TerminalId(0x0000_0003_0001);
+        var keys = DemoKeySet.Create(EpAlgorithm.Des).DeriveCardKeys(DemoKeySet.HomeCity, CardAsn);
+        const uint random = 0x1234_5678;
+        var session = EpMacs.LoadSessionKey(keys.Load, random, 0);
+        var mac1 = EpMacs.LoadMac1(session, 5_000, 1_000, TransactionType.Load, outletTerminal);
+        string Authorise(uint mac) => $"{{\"asn\":\"{CardAsn}\",\"balanceBeforeFen\":5000,\"amountFen\":1000,\"onlineCounter\":0,\"random\":\"12345678\",\"terminal\":\"000000030001\",\"mac1\":\"{mac:X8}\"}}";
+
+        var forged = await client.SendAsync(Signed(HttpMethod.Post, "/api/loads/authorise", OutletDevice, body: Authorise(mac1 ^ 1)), Ct);
+        var authorised = await client.SendAsync(Signed(HttpMethod.Post, "/api/loads/authorise", OutletDevice, body: Authorise(mac1)), Ct);
+        var answer = JsonDocument.Parse(await authorised.Content.ReadAsStringAsync(Ct)).RootElement;
+        var hostTime = BcdDateTime.Parse(answer.GetProperty("hostDateTime").GetString(), "hostDateTime");
+        Assert.Equal(EpMacs.LoadMac2(session, 1_000, TransactionType.Load, outletTerminal, hostTime).ToString("X8", CultureInfo.InvariantCulture), answer.GetProperty("mac2").GetString());
+        var tac = EpMacs.LoadTac(keys.TacKey, 6_000, 0, 1_000, TransactionType.Load, outletTerminal, hostTime);
+        var badTac = await client.SendAsync(Signed(HttpMethod.Post, "/api/loads/confirm", OutletDevice, body: $"{{\"asn\":\"{CardAsn}\",\"onlineCounter\":0,\"tac\":\"{tac ^ 1:X8}\"}}"), Ct);
+        var confirmed = await client.SendAsync(Signed(HttpMethod.Post, "/api/loads/confirm", OutletDevice, body: $"{{\"asn\":\"{CardAsn}\",\"onlineCounter\":0,\"tac\":\"{tac:X8}\"}}"), Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, forged.StatusCode);
+        Assert.Contains("MAC1 does not verify", await forged.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, authorised.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, badTac.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+
+        var record = new TransactionRecord
+        {
+            Kind = RecordKind.Load,
+            CityCode = DemoKeySet.HomeCity,
+            Asn = CardAsn,
+            Counter = 0,
+            BalanceBeforeFen = 5_000,
+            AmountFen = 1_000,
+            Terminal = outletTerminal,
+            DateTime = hostTime,
+            KeyVersion = DemoKeySet.KeyVersion,
+            Algorithm = EpAlgorithm.Des,
+            Tac = tac,
+            MerchantId = 12,
+        };
+        var batch = BatchCodec.Write(
+            new BatchHeader { DeviceKind = DeviceKind.TopUpOutlet, DeviceId = OutletDevice, PsamTerminal = outletTerminal, BatchNumber = 1, CreatedUtc = Now.AddMinutes(5), OperatorId = 12 },
+            [record],
+            UploadKeys.Derive(DemoKeySet.Create(EpAlgorithm.Des), OutletDevice));
+        await client.PostAsync(new Uri("/api/batches", UriKind.Relative), Bytes(batch), Ct);
+        await client.PostAsync(new Uri("/api/batches", UriKind.Relative), Bytes(batch), Ct);
+        var card = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/cards/{CardAsn}", UriKind.Relative), Ct)).RootElement;
+        Assert.Equal(6_000, card.GetProperty("card").GetProperty("shadowBalanceFen").GetInt64());
+        Assert.True(JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/audit", UriKind.Relative), Ct)).RootElement.GetProperty("ok").GetBoolean());
+    }
+
+    [Fact]
     public async Task Requests_OverTheRateLimit_429ProblemDetails()
     {
         var client = await StartAsync(requestsPerMinute: 3);
@@ -190,6 +243,7 @@ public sealed class ServerTests : IAsyncDisposable
         registry.AddMerchant(9, "City Bus", "transport", 300);
         registry.AddMerchant(12, "Outlet", "outlet", 0);
         registry.AddDevice(Device, DeviceKind.BusValidator, 9, Terminal);
+        registry.AddDevice(OutletDevice, DeviceKind.TopUpOutlet, 12, new TerminalId(0x0000_0003_0001));
         registry.SellCard(CardAsn, DemoKeySet.HomeCity, 1, 2_000, 5_000, 0, 0, 12);
         await app.StartAsync(Ct);
         return app.GetTestClient();
@@ -202,14 +256,21 @@ public sealed class ServerTests : IAsyncDisposable
         return content;
     }
 
-    private static HttpRequestMessage Signed(HttpMethod method, string pathAndQuery, uint device, byte[]? key = null)
+    private static HttpRequestMessage Signed(HttpMethod method, string pathAndQuery, uint device, byte[]? key = null, string? body = null)
     {
         var seconds = Now.ToUnixTimeSeconds();
         var uploadKey = key ?? UploadKeys.Derive(DemoKeySet.Create(EpAlgorithm.Des), device);
+        var bytes = body is null ? [] : Encoding.UTF8.GetBytes(body);
         var request = new HttpRequestMessage(method, new Uri(pathAndQuery, UriKind.Relative));
         request.Headers.Add(DeviceSignature.DeviceHeader, device.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add(DeviceSignature.TimeHeader, seconds.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add(DeviceSignature.SignatureHeader, DeviceSignature.Compute(uploadKey, method.Method, pathAndQuery, seconds, []));
+        request.Headers.Add(DeviceSignature.SignatureHeader, DeviceSignature.Compute(uploadKey, method.Method, pathAndQuery, seconds, bytes));
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(bytes);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
         return request;
     }
 

@@ -35,6 +35,9 @@ public interface IClearingReader
     /// <summary>Every stored record of a card (all outcomes), in card order.</summary>
     IReadOnlyList<StoredRecord> CardHistory(Asn asn);
 
+    /// <summary>An online load by card and online counter, or null.</summary>
+    Loads.PendingLoad? FindPendingLoad(Asn asn, ushort onlineCounter);
+
     /// <summary>One stored record by batch id and position, or null.</summary>
     StoredRecord? FindRecord(long batchId, int index);
 

@@ -46,6 +46,9 @@ public interface IClearingWriter : IClearingReader
     /// <summary>Stores a cleared batch and everything it changes; returns the batch id.</summary>
     long SaveBatch(BatchWrite batch);
 
+    /// <summary>Stores an online load (inserted when authorised, updated when confirmed).</summary>
+    void SavePendingLoad(Loads.PendingLoad load);
+
     /// <summary>True when the counter is held open as a gap.</summary>
     bool IsGapOpen(RecordKey key);
 

@@ -145,7 +145,7 @@ internal static class ClearingCommands
             .Does(parse =>
             {
                 var keySet = LoadKeySet(context, parse.GetValue(keys));
-                var options = new Server.ServerOptions { Database = parse.GetValue(url) ?? DatabaseUrl.Default, UploadKeySet = keySet.Upload, TacKeys = keySet.Ring };
+                var options = new Server.ServerOptions { Database = parse.GetValue(url) ?? DatabaseUrl.Default, UploadKeySet = keySet.Upload, TacKeys = keySet.Ring, IssuerKeySets = keySet.Sets };
                 DatabaseUrl.Parse(options.Database, "--db");
                 Microsoft.AspNetCore.Builder.WebApplication app;
                 try
@@ -199,15 +199,15 @@ internal static class ClearingCommands
             ? day
             : throw new UsageException($"--date: '{text}' is not a date YYYY-MM-DD");
 
-    private static (IssuerKeySet Upload, TacKeyRing Ring) LoadKeySet(CliContext context, string? path)
+    private static (IssuerKeySet Upload, TacKeyRing Ring, IReadOnlyList<IssuerKeySet> Sets) LoadKeySet(CliContext context, string? path)
     {
         if (path is null)
         {
-            return (DemoKeySet.Create(EpAlgorithm.Des), TacKeyRing.Demo());
+            return (DemoKeySet.Create(EpAlgorithm.Des), TacKeyRing.Demo(), [DemoKeySet.Create(EpAlgorithm.Des), DemoKeySet.Create(EpAlgorithm.Sm4)]);
         }
 
         var keySet = KeysCommands.LoadKeySet(context, path);
-        return (keySet, new TacKeyRing([keySet]));
+        return (keySet, new TacKeyRing([keySet]), [keySet]);
     }
 
     private static List<string> ExpandPaths(IEnumerable<string> paths)

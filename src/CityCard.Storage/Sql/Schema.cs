@@ -85,6 +85,18 @@ internal static class Schema
             ],
             [],
             []),
+        new Migration(
+            3,
+            "online loads",
+            [
+                """
+                CREATE TABLE pending_loads (asn BIGINT NOT NULL, online_counter BIGINT NOT NULL, device_id BIGINT NOT NULL, terminal BIGINT NOT NULL,
+                  balance_before_fen BIGINT NOT NULL, amount_fen BIGINT NOT NULL, host_time BIGINT NOT NULL, mac2 BIGINT NOT NULL, status BIGINT NOT NULL,
+                  authorised_utc BIGINT NOT NULL, PRIMARY KEY (asn, online_counter))
+                """,
+            ],
+            [],
+            []),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

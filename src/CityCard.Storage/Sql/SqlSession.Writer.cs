@@ -165,6 +165,28 @@ internal sealed partial class SqlSession
         return id;
     }
 
+    public void SavePendingLoad(Clearing.Loads.PendingLoad load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        if (Execute("UPDATE pending_loads SET status = @status WHERE asn = @asn AND online_counter = @counter", ("@status", (long)load.Status), ("@asn", AsnValue(load.Asn)), ("@counter", (long)load.OnlineCounter)) == 1)
+        {
+            return;
+        }
+
+        Execute(
+            "INSERT INTO pending_loads (asn, online_counter, device_id, terminal, balance_before_fen, amount_fen, host_time, mac2, status, authorised_utc) VALUES (@asn, @counter, @device, @terminal, @before, @amount, @host, @mac2, @status, @authorised)",
+            ("@asn", AsnValue(load.Asn)),
+            ("@counter", (long)load.OnlineCounter),
+            ("@device", load.DeviceId),
+            ("@terminal", (long)load.Terminal.Value),
+            ("@before", load.BalanceBeforeFen),
+            ("@amount", load.AmountFen),
+            ("@host", Clearing.Verification.OrderKey.TimeNumber(load.HostDateTime)),
+            ("@mac2", load.Mac2),
+            ("@status", (long)load.Status),
+            ("@authorised", Seconds(load.AuthorisedUtc)));
+    }
+
     public bool IsGapOpen(RecordKey key) =>
         Scalar("SELECT COUNT(*) FROM gaps WHERE asn = @asn AND counter_kind = @kind AND counter = @counter", ("@asn", AsnValue(key.Asn)), ("@kind", (long)key.Kind), ("@counter", key.Counter)) > 0;
 

@@ -284,6 +284,24 @@ internal sealed partial class SqlSession : IClearingWriter
         ReadStoredRecord,
         ("@asn", AsnValue(asn)));
 
+    public Clearing.Loads.PendingLoad? FindPendingLoad(Asn asn, ushort onlineCounter) => Single(
+        "SELECT asn, online_counter, device_id, terminal, balance_before_fen, amount_fen, host_time, mac2, status, authorised_utc FROM pending_loads WHERE asn = @asn AND online_counter = @counter",
+        r => new Clearing.Loads.PendingLoad
+        {
+            Asn = AsnOf(r.GetInt64(0)),
+            OnlineCounter = (ushort)r.GetInt64(1),
+            DeviceId = (uint)r.GetInt64(2),
+            Terminal = new TerminalId((ulong)r.GetInt64(3)),
+            BalanceBeforeFen = r.GetInt64(4),
+            AmountFen = r.GetInt64(5),
+            HostDateTime = BcdDateTime.Parse(r.GetInt64(6).ToString(System.Globalization.CultureInfo.InvariantCulture), "host_time"),
+            Mac2 = (uint)r.GetInt64(7),
+            Status = (Clearing.Loads.LoadStatus)r.GetInt64(8),
+            AuthorisedUtc = Instant(r.GetInt64(9)),
+        },
+        ("@asn", AsnValue(asn)),
+        ("@counter", (long)onlineCounter));
+
     public StoredRecord? FindRecord(long batchId, int index) => Single(
         $"SELECT {Prefixed("r", RecordColumns)}, b.device_id, b.batch_number FROM records r JOIN batches b ON b.batch_id = r.batch_id WHERE r.batch_id = @batch AND r.idx = @idx",
         ReadStoredRecord,
