@@ -93,9 +93,16 @@ public sealed partial class CitySimulation
         }
 
         var cardRandom = Stream("cards");
+        var sales = new List<Clearing.Registry.CardSale>();
         for (var i = 0; i < preset.Cards; i++)
         {
-            cards.Add(IssueCard(cardRandom, registerOpening: true));
+            cards.Add(IssueCard(cardRandom, registerOpening: true, sales));
+            if (sales.Count == 5_000 || i == preset.Cards - 1)
+            {
+                // Cards in circulation before the first day are migrated in bulk, as a card company would.
+                registry.SellCards(sales);
+                sales.Clear();
+            }
         }
     }
 
@@ -207,7 +214,7 @@ public sealed partial class CitySimulation
             .ToList(),
     };
 
-    private SimCard IssueCard(Random random, bool registerOpening)
+    private SimCard IssueCard(Random random, bool registerOpening, List<Clearing.Registry.CardSale>? bulk = null)
     {
         var index = cards.Count;
         var type = PickType(random);
@@ -236,7 +243,15 @@ public sealed partial class CitySimulation
         }
 
         var purse = card.Purse;
-        registry.SellCard(asn, keys.HomeCity, (byte)type, preset.DepositFen, purse.Balance, purse.OfflineCounter, purse.OnlineCounter, CardCompany);
+        var sale = new Clearing.Registry.CardSale(asn, keys.HomeCity, (byte)type, preset.DepositFen, purse.Balance, purse.OfflineCounter, purse.OnlineCounter, CardCompany);
+        if (bulk is null)
+        {
+            registry.SellCards([sale]);
+        }
+        else
+        {
+            bulk.Add(sale);
+        }
         var home = random.Next(preset.BusRoutes);
         var work = random.NextDouble() < 0.4 ? home : random.Next(preset.BusRoutes);
         return new SimCard(index, card, type)

@@ -26,6 +26,7 @@ public sealed partial class CitySimulation
         var lossDone = false;
         var sold = 0;
         var salesDue = SalesSchedule(dayIndex);
+        var taps = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
@@ -52,6 +53,8 @@ public sealed partial class CitySimulation
 
         SetTime(day, 22 * 3600);
         InstallPendingParameters(int.MaxValue);
+        var tapsElapsed = taps.Elapsed;
+        var clearingWatch = System.Diagnostics.Stopwatch.StartNew();
         progress?.Report(("upload", 1.0));
         var before = CentreTotals;
         UploadAll(random);
@@ -71,7 +74,7 @@ public sealed partial class CitySimulation
             RejectedFen = CentreTotals.RejectedFen - before.RejectedFen,
             Suspect = CentreTotals.Suspect - before.Suspect,
             SuspectFen = CentreTotals.SuspectFen - before.SuspectFen,
-        }, report, audit);
+        }, report, audit, tapsElapsed, clearingWatch.Elapsed);
     }
 
     private void SetTime(DateOnly day, int second) =>

@@ -5,4 +5,4 @@ using CityCard.Clearing.Settlement;
 namespace CityCard.Simulation;
 
 /// <summary>One simulated day's figures: events, the centre's outcomes for records first received that day, settlement, audit.</summary>
-public sealed record DayReport(DateOnly Day, int Events, OutcomeTotals Outcomes, SettlementReport Settlement, AuditReport Audit);
+public sealed record DayReport(DateOnly Day, int Events, OutcomeTotals Outcomes, SettlementReport Settlement, AuditReport Audit, TimeSpan TapsElapsed, TimeSpan ClearingElapsed);

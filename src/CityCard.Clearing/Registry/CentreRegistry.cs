@@ -79,37 +79,52 @@ public sealed class CentreRegistry
     /// Registers a card sold at an outlet: the deposit and opening balance are cash the outlet took
     /// (outlet cash against card deposits and the card's float).
     /// </summary>
-    public CardAccount SellCard(Asn asn, CityCode city, byte cardType, long depositFen, long balanceFen, int offlineCounter, int onlineCounter, uint outletOperatorId)
-    {
-        if (depositFen < 0 || balanceFen < 0)
-        {
-            throw new ClearingInputException("card: deposit and balance must not be negative");
-        }
+    public CardAccount SellCard(Asn asn, CityCode city, byte cardType, long depositFen, long balanceFen, int offlineCounter, int onlineCounter, uint outletOperatorId) =>
+        SellCards([new CardSale(asn, city, cardType, depositFen, balanceFen, offlineCounter, onlineCounter, outletOperatorId)])[0];
 
-        if (offlineCounter is < 0 or > ushort.MaxValue || onlineCounter is < 0 or > ushort.MaxValue)
+    /// <summary>Registers many sold cards in one database transaction (a migration or a day's sales): all or none.</summary>
+    public IReadOnlyList<CardAccount> SellCards(IReadOnlyList<CardSale> sales)
+    {
+        ArgumentNullException.ThrowIfNull(sales);
+        foreach (var sale in sales)
         {
-            throw new ClearingInputException("card: counters are 0..65535");
+            if (sale.DepositFen < 0 || sale.BalanceFen < 0)
+            {
+                throw new ClearingInputException($"card {sale.Asn}: deposit and balance must not be negative");
+            }
+
+            if (sale.OfflineCounter is < 0 or > ushort.MaxValue || sale.OnlineCounter is < 0 or > ushort.MaxValue)
+            {
+                throw new ClearingInputException($"card {sale.Asn}: counters are 0..65535");
+            }
         }
 
         var now = Clock.Now(clock);
-        var card = CardAccount.Register(asn, city, cardType, depositFen, balanceFen, offlineCounter, onlineCounter, now);
         return store.Write(w =>
         {
-            if (w.FindMerchant(outletOperatorId) is null)
+            var day = Settings.Calendar(w).DayOf(now);
+            var accounts = new List<CardAccount>(sales.Count);
+            foreach (var s in sales)
             {
-                throw new ClearingInputException($"card {asn}: outlet operator {outletOperatorId} is not registered");
+                if (w.FindMerchant(s.OutletOperatorId) is null)
+                {
+                    throw new ClearingInputException($"card {s.Asn}: outlet operator {s.OutletOperatorId} is not registered");
+                }
+
+                var card = CardAccount.Register(s.Asn, s.City, s.CardType, s.DepositFen, s.BalanceFen, s.OfflineCounter, s.OnlineCounter, now);
+                var ledger = new LedgerTransaction(
+                    LedgerTransactionKind.CardSale,
+                    day,
+                    $"card sale {s.Asn}",
+                    [
+                        new Posting(Account.OutletCash(s.OutletOperatorId), checked(s.DepositFen + s.BalanceFen)),
+                        new Posting(Account.Of(AccountKind.CardDeposits), -s.DepositFen),
+                        new Posting(Account.CardFloat(s.Asn), -s.BalanceFen),
+                    ]);
+                accounts.Add(w.AddCard(card, ledger) ? card : throw new ClearingInputException($"card {s.Asn} is already registered"));
             }
 
-            var sale = new LedgerTransaction(
-                LedgerTransactionKind.CardSale,
-                Settings.Calendar(w).DayOf(now),
-                $"card sale {asn}",
-                [
-                    new Posting(Account.OutletCash(outletOperatorId), checked(depositFen + balanceFen)),
-                    new Posting(Account.Of(AccountKind.CardDeposits), -depositFen),
-                    new Posting(Account.CardFloat(asn), -balanceFen),
-                ]);
-            return w.AddCard(card, sale) ? card : throw new ClearingInputException($"card {asn} is already registered");
+            return accounts;
         });
     }
 

@@ -92,12 +92,13 @@ internal static class SimulateCommands
         using var store = ClearingCommands.Open(url, migrate: true);
         context.Error.WriteLine($"citycard: simulating {days} day(s) of '{city.Name}' ({city.Cards:N0} cards), seed {seed}, centre on {DatabaseUrl.Parse(url).Description}");
         var lastStage = string.Empty;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var progress = new Progress<(string Stage, double Fraction)>(p =>
         {
             if (!json && p.Stage != lastStage)
             {
                 lastStage = p.Stage;
-                context.Error.WriteLine($"  {p.Stage}…");
+                context.Error.WriteLine($"  {watch.Elapsed.TotalSeconds,6:0.0} s  {p.Stage}…");
             }
         });
         return SimulationRunner.Run(city, rates, days, seed, folder, store, progress);
@@ -138,7 +139,10 @@ internal static class SimulateCommands
         overview.HideHeaders();
         overview.AddRow("Cards", $"{r.Cards:N0} ({t.CardsSold} sold during the run)");
         overview.AddRow("Terminals", $"{r.Terminals:N0}");
-        overview.AddRow("Taps and visits", $"{r.Events:N0} in {r.Elapsed.TotalSeconds:0.0} s ({r.Events / Math.Max(0.001, r.Elapsed.TotalSeconds):N0}/s)");
+        var tapSeconds = r.Days.Sum(d => d.TapsElapsed.TotalSeconds);
+        var clearSeconds = r.Days.Sum(d => d.ClearingElapsed.TotalSeconds);
+        overview.AddRow("Taps and visits", $"{r.Events:N0} in {tapSeconds:0.0} s ({r.Events / Math.Max(0.001, tapSeconds):N0}/s through cards, PSAMs and journals)");
+        overview.AddRow("Wall time", $"{r.Elapsed.TotalSeconds:0.0} s in all; closing, uploading, clearing and settling {clearSeconds:0.0} s");
         overview.AddRow("Records", $"{t.GenuineRecords:N0} transactions (¥{t.GenuineFen / 100m:N2}), {t.AccessEvents:N0} door events, {t.Batches:N0} batches");
         overview.AddRow("Centre", $"{r.Centre.Accepted:N0} accepted, {r.Centre.Duplicate:N0} duplicate, {r.Centre.Rejected:N0} rejected, {r.Centre.Suspect:N0} suspect; {r.RefusedFiles} files refused");
         var floatFigure = last.Audit.Invariants.FirstOrDefault(i => i.Number == 2)?.Figures.FirstOrDefault().Value;
@@ -209,6 +213,8 @@ internal static class SimulateCommands
             ["terminals"] = r.Terminals,
             ["events"] = r.Events,
             ["elapsedSeconds"] = Math.Round(r.Elapsed.TotalSeconds, 3),
+            ["tapSeconds"] = Math.Round(r.Days.Sum(d => d.TapsElapsed.TotalSeconds), 3),
+            ["clearingSeconds"] = Math.Round(r.Days.Sum(d => d.ClearingElapsed.TotalSeconds), 3),
             ["groundTruth"] = new JsonObject
             {
                 ["genuine"] = t.GenuineRecords,
