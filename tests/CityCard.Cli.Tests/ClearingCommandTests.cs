@@ -115,6 +115,23 @@ public sealed class ClearingCommandTests : IDisposable
         Assert.Equal(0, Run("audit", "--db", db).ExitCode);
     }
 
+    [Fact]
+    public void Blacklist_LostThenFound_VersionsListedAndDelta()
+    {
+        Register();
+        Assert.Contains("blacklisted in version 1", Run("centre", "card", "lost", "--db", db, "--asn", "2144000000000001", "--reason", "stolen").Out, StringComparison.Ordinal);
+        Assert.Equal(1, Run("centre", "card", "lost", "--db", db, "--asn", "2144000000000001").ExitCode);
+        Assert.Contains("version 2", Run("centre", "card", "found", "--db", db, "--asn", "2144000000000001").Out, StringComparison.Ordinal);
+
+        var all = Run("centre", "blacklist", "--db", db).Out;
+        var delta = Run("centre", "blacklist", "--db", db, "--after", "1").Out;
+
+        Assert.Contains("v1\tadd\t2144000000000001\tstolen", all, StringComparison.Ordinal);
+        Assert.Contains("v2\tremove\t2144000000000001\tfound", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("v1", delta, StringComparison.Ordinal);
+        Assert.Contains("v2", delta, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(2, "--db: 'mysql://x/y' is not a database URL", "audit", "--db", "mysql://x/y")]
     [InlineData(2, "--date: '2026-13-01' is not a date", "settle", "--date", "2026-13-01")]

@@ -35,10 +35,12 @@ internal static class CentreCommands
         card.Subcommands.Add(CardAdd(context));
         card.Subcommands.Add(CardShow(context));
         card.Subcommands.Add(CardLost(context));
+        card.Subcommands.Add(CardFound(context));
         card.Subcommands.Add(CardCancel(context));
         centre.Subcommands.Add(merchant);
         centre.Subcommands.Add(device);
         centre.Subcommands.Add(card);
+        centre.Subcommands.Add(Blacklist(context));
         centre.Subcommands.Add(Records(context));
         centre.Subcommands.Add(Review(context));
         return centre;
@@ -193,6 +195,38 @@ internal static class CentreCommands
             using var store = ClearingCommands.Open(parse.GetValue(db));
             var version = ClearingCommands.Run(() => new CentreRegistry(store, TimeProvider.System).ReportLost(cardAsn, parse.GetValue(reason) ?? "reported lost"));
             context.Out.WriteLine($"card {cardAsn} blacklisted in version {version}");
+            return ExitCodes.Ok;
+        });
+    }
+
+    private static Command CardFound(CliContext context)
+    {
+        var db = ClearingCommands.DbOption();
+        var asn = Options.Required("--asn", "the card's ASN, 16 hex digits");
+        var reason = Options.Optional("--reason", "why (default 'found')");
+        return new Command("found", "Take a lost card off the blacklist (a new version that removes it).").With(db, asn, reason).Does(parse =>
+        {
+            var cardAsn = Asn.Parse(parse.GetValue(asn), "--asn");
+            using var store = ClearingCommands.Open(parse.GetValue(db));
+            var version = ClearingCommands.Run(() => new CentreRegistry(store, TimeProvider.System).Unblock(cardAsn, parse.GetValue(reason) ?? "found"));
+            context.Out.WriteLine($"card {cardAsn} taken off the blacklist in version {version}");
+            return ExitCodes.Ok;
+        });
+    }
+
+    private static Command Blacklist(CliContext context)
+    {
+        var db = ClearingCommands.DbOption();
+        var after = Options.Optional("--after", "list only the changes after this version (a terminal's delta); default all");
+        return new Command("blacklist", "List blacklist changes by version (add or remove, card, reason).").With(db, after).Does(parse =>
+        {
+            var version = (uint)Arguments.Integer(parse.GetValue(after) ?? "0", "--after", 0, uint.MaxValue);
+            using var store = ClearingCommands.Open(parse.GetValue(db));
+            foreach (var entry in store.Read(r => r.Blacklist(version)))
+            {
+                context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"v{entry.Version}\t{entry.Action.ToString().ToLowerInvariant()}\t{entry.Asn}\t{entry.Reason}\t{entry.AddedUtc:yyyy-MM-dd HH:mm:ss}Z"));
+            }
+
             return ExitCodes.Ok;
         });
     }
