@@ -295,20 +295,30 @@ internal static class TerminalCommands
     private static Command Upload(CliContext context)
     {
         var data = Options.Required("--data", "the terminal's folder");
-        var centre = Options.Required("--centre", "the centre: a drop folder path (or file:PATH) that 'citycard clear' ingests");
+        var centre = Options.Required("--centre", "the centre: its URL (http://127.0.0.1:5080, POST /api/batches) or a drop folder (PATH or file:PATH) that 'citycard clear' ingests");
         return new Command("upload", "Hand the outbox's batches to the centre; acknowledged ones move to sent/.")
             .With(data, centre)
             .Does(parse =>
             {
                 using var core = OpenExisting(parse.GetValue(data)!);
                 var target = parse.GetValue(centre)!;
+                IReadOnlyList<string> sent;
                 if (target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || target.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new UsageException("--centre: HTTP upload is not available yet; give the centre's drop folder");
+                    if (!Uri.TryCreate(target.EndsWith('/') ? target : target + "/", UriKind.Absolute, out var uri))
+                    {
+                        throw new UsageException($"--centre: '{target}' is not a URL");
+                    }
+
+                    using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+                    sent = core.Upload(new HttpBatchSink(client, uri, context.Out));
+                }
+                else
+                {
+                    var folder = target.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? target[5..] : target;
+                    sent = core.Upload(new FolderBatchSink(folder));
                 }
 
-                var folder = target.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? target[5..] : target;
-                var sent = core.Upload(new FolderBatchSink(folder));
                 context.Out.WriteLine(sent.Count == 0 ? "nothing to upload" : $"uploaded {sent.Count}: {string.Join(", ", sent)}");
                 return ExitCodes.Ok;
             });

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using CityCard.Server;
+
+namespace CityCard.Cli.Tests;
+
+/// <summary><c>terminal upload --centre URL</c> against the real clearing-centre server on a loopback port.</summary>
+public sealed class TerminalUploadTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("citycard-cli-upload-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private string F(string name) => Path.Combine(folder, name);
+
+    [Fact]
+    public async Task Upload_OverHttp_ClearsTheBatch_AndMovesItToSent()
+    {
+        var db = $"sqlite:{F("centre.db")}";
+        Assert.Equal(0, CliRunner.Run("db", "migrate", "--db", db).ExitCode);
+        Assert.Equal(0, CliRunner.Run("centre", "merchant", "add", "--db", db, "--id", "1", "--name", "bus", "--category", "transport").ExitCode);
+        Assert.Equal(0, CliRunner.Run("centre", "merchant", "add", "--db", db, "--id", "10", "--name", "outlets", "--category", "card services").ExitCode);
+        Assert.Equal(0, CliRunner.Run("card", "new", "--out", F("c.json"), "--balance", "1000").ExitCode);
+        var asn = JsonDocument.Parse(CliRunner.Run("card", "show", F("c.json"), "--json").Out).RootElement.GetProperty("asn").GetString()!;
+        Assert.Equal(0, CliRunner.Run("centre", "card", "add", "--db", db, "--asn", asn, "--outlet", "10", "--balance", "1000", "--online-counter", "1").ExitCode);
+        Assert.Equal(0, CliRunner.Run("psam", "new", "--out", F("p.json"), "--terminal", "000000110001").ExitCode);
+        Assert.Equal(0, CliRunner.Run("centre", "device", "add", "--db", db, "--id", "1114113", "--kind", "bus", "--operator", "1", "--terminal", "000000110001").ExitCode);
+        Assert.Equal(0, CliRunner.Run("terminal", "bus", "tap", "--card", F("c.json"), "--psam", F("p.json"), "--route", "3", "--stop", "1", "--data", F("bus")).ExitCode);
+        Assert.Equal(0, CliRunner.Run("terminal", "close-batch", "--data", F("bus")).ExitCode);
+
+        await using var app = ClearingServer.Build(new ServerOptions { Database = db }, ["--urls", "http://127.0.0.1:0"]);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var url = app.Urls.First();
+        var upload = await Task.Run(() => CliRunner.Run("terminal", "upload", "--data", F("bus"), "--centre", url), TestContext.Current.CancellationToken);
+        Assert.True(upload.ExitCode == 0, upload.Error + upload.Out);
+        Assert.Contains("\"accepted\":1", upload.Out, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(F("bus/outbox")));
+        Assert.Single(Directory.GetFiles(F("bus/sent")));
+        await app.StopAsync(TestContext.Current.CancellationToken);
+
+        var unreachable = CliRunner.Run("terminal", "upload", "--data", F("bus"), "--centre", "http://127.0.0.1:9");
+        Assert.Equal(0, unreachable.ExitCode);
+        Assert.Contains("nothing to upload", unreachable.Out, StringComparison.Ordinal);
+        Assert.Equal(2, CliRunner.Run("terminal", "upload", "--data", F("bus"), "--centre", "http://[::bad").ExitCode);
+    }
+}
