@@ -35,7 +35,16 @@ public sealed class TerminalUploadTests : IDisposable
         Assert.Contains("\"accepted\":1", upload.Out, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(F("bus/outbox")));
         Assert.Single(Directory.GetFiles(F("bus/sent")));
+
+        Assert.Equal(0, CliRunner.Run("psam", "new", "--out", F("op.json"), "--terminal", "000000330003").ExitCode);
+        var sale = await Task.Run(() => CliRunner.Run("terminal", "outlet", "sell", "--out", F("sold.json"), "--psam", F("op.json"), "--deposit", "2000", "--operator", "10", "--data", F("outlet"), "--centre", url), TestContext.Current.CancellationToken);
+        Assert.True(sale.ExitCode == 0, sale.Error + sale.Out);
+        Assert.Contains("registered with the centre", sale.Out, StringComparison.Ordinal);
+        var sold = JsonDocument.Parse(CliRunner.Run("card", "show", F("sold.json"), "--json").Out).RootElement.GetProperty("asn").GetString()!;
         await app.StopAsync(TestContext.Current.CancellationToken);
+        var lookup = CliRunner.Run("centre", "card", "show", "--db", db, "--asn", sold);
+        Assert.True(lookup.ExitCode == 0, lookup.Error);
+        Assert.Contains("2000", lookup.Out, StringComparison.Ordinal);
 
         var unreachable = CliRunner.Run("terminal", "upload", "--data", F("bus"), "--centre", "http://127.0.0.1:9");
         Assert.Equal(0, unreachable.ExitCode);

@@ -170,8 +170,9 @@ internal static class TerminalCommands
         var type = Options.Optional("--type", "ordinary (default), student, elder, disabled or staff");
         var deposit = Options.Optional("--deposit", "deposit in fen (default 2000)");
         var alg = Options.Optional("--alg", "des (default) or sm4");
-        var sell = new Command("sell", "Sell a new card: personalise it and take the deposit in cash.")
-            .With([output, psamForSale, type, deposit, alg, .. common.All])
+        var centreForSale = Options.Optional("--centre", "the centre's URL: the sale is registered there before the card is handed over (without it the outlet sells offline)");
+        var sell = new Command("sell", "Sell a new card: personalise it, register it with the centre, take the deposit in cash.")
+            .With([output, psamForSale, type, deposit, alg, centreForSale, .. common.All])
             .Does(parse =>
             {
                 var algorithm = EpAlgorithms.Parse(parse.GetValue(alg) ?? "des", "--alg");
@@ -180,7 +181,16 @@ internal static class TerminalCommands
                 using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, null, parse.GetValue(psamForSale), 0);
                 var keySet = CardFiles.KeySet(context, parse.GetValue(common.Keys), algorithm);
                 var today = DateOnly.FromDateTime(session.Core.LocalNow);
-                var outlet = new TopUpOutlet(session.Core, new IssuerLoadAuthority(keySet), session.Psam!.Terminal);
+                using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                ICardRegistrar? registrar = null;
+                if (parse.GetValue(centreForSale) is { } url)
+                {
+                    registrar = Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                        ? new HttpCardRegistrar(client, uri)
+                        : throw new UsageException($"--centre: '{url}' is not an http(s) URL");
+                }
+
+                var outlet = new TopUpOutlet(session.Core, new IssuerLoadAuthority(keySet), session.Psam!.Terminal) { Registrar = registrar };
                 var sold = outlet.SellCard(new CardIssuer(keySet), new CardIssueRequest
                 {
                     Asn = AsnNumbering.Create(keySet.HomeCity, System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, int.MaxValue)),
@@ -189,7 +199,7 @@ internal static class TerminalCommands
                     ValidUntil = today.AddYears(5).AddDays(-1),
                 }, depositFen);
                 CardCommands.Save(sold, parse.GetValue(output)!);
-                context.Out.WriteLine($"sold card {sold.Asn} ({CardNames.Of(cardType)}), deposit {PurchaseTerminal.Yuan(depositFen)} taken; written to {parse.GetValue(output)}");
+                context.Out.WriteLine($"sold card {sold.Asn} ({CardNames.Of(cardType)}), deposit {PurchaseTerminal.Yuan(depositFen)} taken{(registrar is null ? "; not registered (no --centre)" : "; registered with the centre")}; written to {parse.GetValue(output)}");
                 session.Save();
                 return ExitCodes.Ok;
             });

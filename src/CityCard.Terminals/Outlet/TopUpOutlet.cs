@@ -28,6 +28,9 @@ public sealed class TopUpOutlet
     /// <summary>The terminal core.</summary>
     public TerminalCore Core { get; }
 
+    /// <summary>The centre's registry for card sales (null: the outlet sells offline and registers later).</summary>
+    public ICardRegistrar? Registrar { get; init; }
+
     /// <summary>Loads <paramref name="amountFen"/> paid in cash; first finishes a torn load of the same card.</summary>
     public TapResult Load(IApduChannel card, long amountFen)
     {
@@ -106,6 +109,8 @@ public sealed class TopUpOutlet
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfNegative(depositFen);
         var card = issuer.Issue(request);
+        var purse = card.Purse;
+        Registrar?.Register(new SoldCard(card.Asn, card.PublicInfo.City, (byte)card.PublicInfo.CardType, depositFen, purse.Balance, purse.OfflineCounter, purse.OnlineCounter, Core.Config.OperatorId));
         Core.AppendCash(new CashMovement("deposit", depositFen, request.Asn.ToString(), Core.Clock.GetUtcNow()));
         return card;
     }
