@@ -41,6 +41,15 @@ public sealed class TerminalUploadTests : IDisposable
         Assert.True(sale.ExitCode == 0, sale.Error + sale.Out);
         Assert.Contains("registered with the centre", sale.Out, StringComparison.Ordinal);
         var sold = JsonDocument.Parse(CliRunner.Run("card", "show", F("sold.json"), "--json").Out).RootElement.GetProperty("asn").GetString()!;
+
+        // Online load through the outlet terminal over HTTP: the centre verifies MAC1, answers MAC2, then checks the TAC.
+        Assert.Equal(0, CliRunner.Run("centre", "device", "add", "--db", db, "--id", "3342339", "--kind", "outlet", "--operator", "10", "--terminal", "000000330003").ExitCode);
+        var load = await Task.Run(() => CliRunner.Run("terminal", "outlet", "load", "--card", F("sold.json"), "--psam", F("op.json"), "--amount", "5000", "--data", F("outlet"), "--centre", url), TestContext.Current.CancellationToken);
+        Assert.True(load.ExitCode == 0, load.Error + load.Out);
+        Assert.Contains("Loaded ¥50.00", load.Out, StringComparison.Ordinal);
+        Assert.Equal(5000, JsonDocument.Parse(CliRunner.Run("card", "show", F("sold.json"), "--json").Out).RootElement.GetProperty("balance").GetInt32());
+        var forged = await Task.Run(() => CliRunner.Run("terminal", "outlet", "load", "--card", F("c.json"), "--psam", F("op.json"), "--amount", "100", "--data", F("outlet2"), "--device-id", "77", "--centre", url), TestContext.Current.CancellationToken);
+        Assert.Equal(1, forged.ExitCode);
         await app.StopAsync(TestContext.Current.CancellationToken);
         var lookup = CliRunner.Run("centre", "card", "show", "--db", db, "--asn", sold);
         Assert.True(lookup.ExitCode == 0, lookup.Error);

@@ -156,13 +156,18 @@ internal static class TerminalCommands
         var card = Options.Required("--card", "the card file");
         var psam = Options.Required("--psam", "the outlet's PSAM file (its terminal number identifies the outlet)");
         var amount = Options.Required("--amount", "amount to load in fen (cash taken), 1..10000000");
+        var centreForLoad = Options.Optional("--centre", "the centre's URL (POST /api/loads/…, signed with the outlet's upload key); without it the issuer key set authorises in process");
         var load = new Command("load", "Load value online: the centre verifies MAC1 and returns MAC2; a torn load completes once when the card returns.")
-            .With([card, psam, amount, .. common.All])
+            .With([card, psam, amount, centreForLoad, .. common.All])
             .Does(parse =>
             {
                 var fen = Arguments.Integer(parse.GetValue(amount), "--amount", 1, 10_000_000);
                 using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, parse.GetValue(card), parse.GetValue(psam), 0);
-                var outlet = new TopUpOutlet(session.Core, new IssuerLoadAuthority(session.KeySet(context, parse.GetValue(common.Keys))), session.Psam!.Terminal);
+                using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                ILoadAuthority authority = parse.GetValue(centreForLoad) is { } url
+                    ? new HttpLoadAuthority(client, CentreUri(url), session.Core.Config.DeviceId, Security.Hex.Parse(session.Core.Config.UploadKey, "uploadKey", 16), TimeProvider.System)
+                    : new IssuerLoadAuthority(session.KeySet(context, parse.GetValue(common.Keys)));
+                var outlet = new TopUpOutlet(session.Core, authority, session.Psam!.Terminal);
                 return session.Finish(context, outlet.Load(session.Card!, fen));
             });
         var output = Options.Required("--out", "the new card file");
@@ -182,13 +187,7 @@ internal static class TerminalCommands
                 var keySet = CardFiles.KeySet(context, parse.GetValue(common.Keys), algorithm);
                 var today = DateOnly.FromDateTime(session.Core.LocalNow);
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-                ICardRegistrar? registrar = null;
-                if (parse.GetValue(centreForSale) is { } url)
-                {
-                    registrar = Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-                        ? new HttpCardRegistrar(client, uri)
-                        : throw new UsageException($"--centre: '{url}' is not an http(s) URL");
-                }
+                ICardRegistrar? registrar = parse.GetValue(centreForSale) is { } url ? new HttpCardRegistrar(client, CentreUri(url)) : null;
 
                 var outlet = new TopUpOutlet(session.Core, new IssuerLoadAuthority(keySet), session.Psam!.Terminal) { Registrar = registrar };
                 var sold = outlet.SellCard(new CardIssuer(keySet), new CardIssueRequest
@@ -370,6 +369,11 @@ internal static class TerminalCommands
             });
         return Group("params", "Signed parameter files: install on a terminal, or publish (demo key).", install, publish);
     }
+
+    private static Uri CentreUri(string url) =>
+        Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new UsageException($"--centre: '{url}' is not an http(s) URL");
 
     private static TerminalCore OpenExisting(string directory)
     {
