@@ -54,6 +54,24 @@ public sealed class InputValidationTests
     }
 
     [Fact]
+    public void BcdDateTime_TryRead_AgreesWithCalendarParsing()
+    {
+        // Random BCD-ish bytes, biased to valid digits so that valid and invalid dates both occur often.
+        CsCheck.Gen.Select(CsCheck.Gen.Int[1990, 2100], CsCheck.Gen.Int[0, 13], CsCheck.Gen.Int[0, 32], CsCheck.Gen.Int[0, 24], CsCheck.Gen.Int[0, 60], CsCheck.Gen.Int[0, 60])
+            .Sample((year, month, day, hour, minute, second) =>
+            {
+                var text = $"{year:D4}{month:D2}{day:D2}{hour:D2}{minute:D2}{second:D2}";
+                var bytes = Convert.FromHexString(text);
+                var expected = DateTime.TryParseExact(text, "yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed);
+                Assert.Equal(expected, BcdDateTime.TryRead(bytes, out var value));
+                if (expected)
+                {
+                    Assert.Equal(parsed, value.Value);
+                }
+            }, iter: 5000);
+    }
+
+    [Fact]
     public void TerminalId_RoundTrips()
     {
         var id = TerminalId.Parse("112233445566", "--terminal");

@@ -50,7 +50,8 @@ public readonly record struct BcdDateTime
             return false;
         }
 
-        Span<char> digits = stackalloc char[14];
+        // Decoded digit by digit: batch files carry one date-time per record, so this runs millions of times a day.
+        Span<int> two = stackalloc int[Length];
         for (var i = 0; i < Length; i++)
         {
             int high = bytes[i] >> 4, low = bytes[i] & 0xF;
@@ -59,16 +60,16 @@ public readonly record struct BcdDateTime
                 return false;
             }
 
-            digits[2 * i] = (char)('0' + high);
-            digits[(2 * i) + 1] = (char)('0' + low);
+            two[i] = (high * 10) + low;
         }
 
-        if (!DateTime.TryParseExact(digits, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+        var year = (two[0] * 100) + two[1];
+        if (year < 1 || two[2] is < 1 or > 12 || two[3] < 1 || two[3] > DateTime.DaysInMonth(year, two[2]) || two[4] > 23 || two[5] > 59 || two[6] > 59)
         {
             return false;
         }
 
-        value = new BcdDateTime(parsed);
+        value = new BcdDateTime(new DateTime(year, two[2], two[3], two[4], two[5], two[6], DateTimeKind.Unspecified));
         return true;
     }
 
