@@ -1,4 +1,5 @@
 using CityCard.Security.Ep;
+using CsCheck;
 
 namespace CityCard.Security.Tests;
 
