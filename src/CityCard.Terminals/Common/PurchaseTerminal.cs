@@ -142,7 +142,7 @@ public sealed class PurchaseTerminal
             : Core.AppendResolving(ToRecord(purchase, context, RecordMarks.None), intent.Sequence);
 
     /// <summary>The latest record of a card on this terminal, if any.</summary>
-    public TransactionRecord? LastRecordOf(Asn asn) => Core.AllRecords.LastOrDefault(r => r.Asn == asn);
+    public TransactionRecord? LastRecordOf(Asn asn) => Core.LastRecordOf(asn);
 
     /// <summary>Formats fen as yuan for messages: 1234 → "¥12.34".</summary>
     public static string Yuan(long fen) => fen < 0

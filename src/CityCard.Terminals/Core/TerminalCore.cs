@@ -26,6 +26,8 @@ public sealed class TerminalCore : IDisposable
     private readonly byte[] uploadKey;
     private readonly ParameterSigningKey parameterKey;
     private readonly List<(ulong Sequence, TransactionRecord Record)> records = [];
+    private readonly Dictionary<Asn, TransactionRecord> lastByCard = [];
+    private int firstOpen;
     private readonly Dictionary<ulong, PendingTransaction> pending = [];
     private readonly List<CashMovement> cash = [];
     private HashSet<ulong> blacklist = [];
@@ -63,7 +65,7 @@ public sealed class TerminalCore : IDisposable
     public string SentDirectory => Path.Combine(Directory, "sent");
 
     /// <summary>Records not yet in a closed batch.</summary>
-    public IReadOnlyList<TransactionRecord> OpenRecords => records.Where(r => r.Sequence > closedThrough).Select(r => r.Record).ToList();
+    public IReadOnlyList<TransactionRecord> OpenRecords => records.Skip(firstOpen).Select(r => r.Record).ToList();
 
     /// <summary>Every record in the journal, oldest first.</summary>
     public IReadOnlyList<TransactionRecord> AllRecords => records.Select(r => r.Record).ToList();
@@ -151,6 +153,9 @@ public sealed class TerminalCore : IDisposable
         }
     }
 
+    /// <summary>The latest record of a card on this terminal, if any (repeat taps, receipts).</summary>
+    public TransactionRecord? LastRecordOf(Asn asn) => lastByCard.GetValueOrDefault(asn);
+
     /// <summary>True when the card is on the blacklist in force.</summary>
     public bool IsBlacklisted(Asn asn) => blacklist.Contains(asn.Value);
 
@@ -179,7 +184,7 @@ public sealed class TerminalCore : IDisposable
         var payload = new byte[BatchCodec.RecordLength];
         RecordCodec.Write(stamped, payload);
         var entry = journal.Append(JournalEntryType.Record, payload);
-        records.Add((entry.Sequence, stamped));
+        AddRecord(entry.Sequence, stamped);
         return stamped;
     }
 
@@ -200,7 +205,7 @@ public sealed class TerminalCore : IDisposable
         BinaryPrimitives.WriteUInt64BigEndian(payload, pendingSequence);
         RecordCodec.Write(stamped, payload.AsSpan(8));
         var entry = journal.Append(JournalEntryType.RecordResolving, payload);
-        records.Add((entry.Sequence, stamped));
+        AddRecord(entry.Sequence, stamped);
         pending.Remove(pendingSequence);
         return stamped;
     }
@@ -219,7 +224,7 @@ public sealed class TerminalCore : IDisposable
         var payload = new byte[BatchCodec.RecordLength];
         RecordCodec.Write(record, payload);
         var entry = journal.Append(JournalEntryType.Record, payload);
-        records.Add((entry.Sequence, record));
+        AddRecord(entry.Sequence, record);
         return record;
     }
 
@@ -258,18 +263,18 @@ public sealed class TerminalCore : IDisposable
     /// <summary>True when the open batch has reached its record count or age limit.</summary>
     public bool BatchDue()
     {
-        var open = records.Where(r => r.Sequence > closedThrough).ToList();
-        if (open.Count == 0)
+        var open = records.Count - firstOpen;
+        if (open == 0)
         {
             return false;
         }
 
-        if (open.Count >= Config.BatchMaxRecords)
+        if (open >= Config.BatchMaxRecords)
         {
             return true;
         }
 
-        var oldest = open[0].Record.DateTime.Value;
+        var oldest = records[firstOpen].Record.DateTime.Value;
         return (LocalNow - oldest).TotalMinutes >= Config.BatchMaxMinutes;
     }
 
@@ -354,8 +359,24 @@ public sealed class TerminalCore : IDisposable
         BinaryPrimitives.WriteUInt32BigEndian(closed, number);
         journal.Append(JournalEntryType.BatchClosed, closed);
         closedThrough = lastSequence;
+        AdvanceFirstOpen();
         lastBatchNumber = number;
         return path;
+    }
+
+    private void AddRecord(ulong sequence, TransactionRecord record)
+    {
+        records.Add((sequence, record));
+        lastByCard[record.Asn] = record;
+    }
+
+    // Records are in sequence order and a batch always takes every open record, so the open ones are a suffix.
+    private void AdvanceFirstOpen()
+    {
+        while (firstOpen < records.Count && records[firstOpen].Sequence <= closedThrough)
+        {
+            firstOpen++;
+        }
     }
 
     private void LoadParameters()
@@ -390,7 +411,7 @@ public sealed class TerminalCore : IDisposable
             switch (entry.Type)
             {
                 case JournalEntryType.Record:
-                    records.Add((entry.Sequence, RecordCodec.Read(entry.Payload, 0)));
+                    AddRecord(entry.Sequence, RecordCodec.Read(entry.Payload, 0));
                     break;
                 case JournalEntryType.Pending:
                     var transaction = JsonSerializer.Deserialize<PendingTransaction>(entry.Payload, ParameterFile.JsonOptions)
@@ -405,12 +426,13 @@ public sealed class TerminalCore : IDisposable
                     break;
                 case JournalEntryType.BatchClosed:
                     closedThrough = closing?.Last ?? closedThrough;
+                    AdvanceFirstOpen();
                     lastBatchNumber = BinaryPrimitives.ReadUInt32BigEndian(entry.Payload);
                     closing = null;
                     break;
                 case JournalEntryType.RecordResolving:
                     pending.Remove(BinaryPrimitives.ReadUInt64BigEndian(entry.Payload));
-                    records.Add((entry.Sequence, RecordCodec.Read(entry.Payload.AsSpan(8), 0)));
+                    AddRecord(entry.Sequence, RecordCodec.Read(entry.Payload.AsSpan(8), 0));
                     break;
                 case JournalEntryType.Cash:
                     cash.Add(JsonSerializer.Deserialize<CashMovement>(entry.Payload, ParameterFile.JsonOptions)
