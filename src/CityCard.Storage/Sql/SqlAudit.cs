@@ -18,10 +18,11 @@ internal static class SqlAudit
           (SELECT COUNT(*) FROM records r WHERE r.batch_id = b.batch_id),
           (SELECT {SqlSession.Sum("r.amount_fen")} FROM records r WHERE r.batch_id = b.batch_id),
           (SELECT {SqlSession.Sum("CASE WHEN r.kind IN (1, 2) THEN r.amount_fen WHEN r.kind = 3 THEN -r.amount_fen ELSE 0 END")} FROM records r WHERE r.batch_id = b.batch_id AND r.outcome = 1),
-          (SELECT {SqlSession.Sum("p.amount_fen")} FROM postings p WHERE p.transaction_id = b.ledger_transaction_id AND p.account = 1)
-          -- Reviewed records post in their own transactions; two indexed lookups, not an OR (which scanned every posting per batch).
+          (SELECT {SqlSession.Sum("p.amount_fen")} FROM postings p WHERE p.transaction_id = b.ledger_transaction_id AND p.account + 0 = 1)
+          -- Reviewed records post in their own transactions: two lookups by transaction id, not an OR. "+ 0" keeps SQLite's
+          -- planner off the account index, which would scan every card-float posting for each batch.
           + (SELECT {SqlSession.Sum("p.amount_fen")} FROM reviews v JOIN postings p ON p.transaction_id = v.ledger_transaction_id
-             WHERE v.batch_id = b.batch_id AND p.account = 1)
+             WHERE v.batch_id = b.batch_id AND p.account + 0 = 1)
         FROM batches b {where} ORDER BY b.batch_id
         """,
         r => new BatchCheck
