@@ -215,7 +215,6 @@ public sealed partial class CitySimulation
             Truth.Refusals++;
         }
 
-        _ = terminal;
     }
 
     private void AfterTap(SimTerminal terminal, Random random)

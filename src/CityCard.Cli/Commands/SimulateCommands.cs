@@ -143,19 +143,19 @@ internal static class SimulateCommands
         var clearSeconds = r.Days.Sum(d => d.ClearingElapsed.TotalSeconds);
         overview.AddRow("Taps and visits", $"{r.Events:N0} in {tapSeconds:0.0} s ({r.Events / Math.Max(0.001, tapSeconds):N0}/s through cards, PSAMs and journals)");
         overview.AddRow("Wall time", $"{r.Elapsed.TotalSeconds:0.0} s in all; closing, uploading, clearing and settling {clearSeconds:0.0} s");
-        overview.AddRow("Records", $"{t.GenuineRecords:N0} transactions (¥{t.GenuineFen / 100m:N2}), {t.AccessEvents:N0} door events, {t.Batches:N0} batches");
+        overview.AddRow("Records", $"{t.GenuineRecords:N0} transactions ({Terminals.Common.PurchaseTerminal.Yuan(t.GenuineFen)}), {t.AccessEvents:N0} door events, {t.Batches:N0} batches");
         overview.AddRow("Centre", $"{r.Centre.Accepted:N0} accepted, {r.Centre.Duplicate:N0} duplicate, {r.Centre.Rejected:N0} rejected, {r.Centre.Suspect:N0} suspect; {r.RefusedFiles} files refused");
         var floatFigure = last.Audit.Invariants.FirstOrDefault(i => i.Number == 2)?.Figures.FirstOrDefault().Value;
         if (floatFigure is { } cardFloat)
         {
-            overview.AddRow("Card float", $"¥{Math.Abs(cardFloat) / 100m:N2}");
+            overview.AddRow("Card float", Terminals.Common.PurchaseTerminal.Yuan(Math.Abs(cardFloat)));
         }
 
         console.Write(overview);
         var revenue = new Table().Title("Revenue by operator (last day's settlement)").AddColumns("Merchant / operator", "Category", "Purchases", "Gross", "Net paid");
         foreach (var s in last.Settlement.Statements.OrderByDescending(s => s.GrossFen).Take(10))
         {
-            revenue.AddRow(Markup.Escape(s.Name), Markup.Escape(s.Category), s.Purchases.ToString("N0", CultureInfo.InvariantCulture), $"¥{s.GrossFen / 100m:N2}", $"¥{s.NetFen / 100m:N2}");
+            revenue.AddRow(Markup.Escape(s.Name), Markup.Escape(s.Category), s.Purchases.ToString("N0", CultureInfo.InvariantCulture), Terminals.Common.PurchaseTerminal.Yuan(s.GrossFen), Terminals.Common.PurchaseTerminal.Yuan(s.NetFen));
         }
 
         console.Write(revenue);

@@ -44,7 +44,7 @@ public static class BatchCodec
 
         RequireKey(uploadKey);
         var file = new byte[HeaderLength + (records.Count * RecordLength) + TrailerLength];
-        WriteHeader(header, records.Count, file);
+        WriteHeader(header, file);
         long sum = 0;
         for (var i = 0; i < records.Count; i++)
         {
@@ -148,9 +148,8 @@ public static class BatchCodec
         return new BatchFile(header, records);
     }
 
-    private static void WriteHeader(BatchHeader header, int count, Span<byte> file)
+    private static void WriteHeader(BatchHeader header, Span<byte> file)
     {
-        _ = count;
         BinaryPrimitives.WriteUInt32BigEndian(file, HeaderMagic);
         BinaryPrimitives.WriteUInt16BigEndian(file[4..], FormatVersion);
         BinaryPrimitives.WriteUInt16BigEndian(file[6..], HeaderLength);
