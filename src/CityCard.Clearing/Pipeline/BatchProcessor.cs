@@ -136,8 +136,8 @@ internal sealed class BatchProcessor
 
         Merchant? merchant = null;
         unseenOtherKind = null;
-        var reason = record.Kind == RecordKind.Access ? CheckAccess(record, key, raw) : Check(record, key, order, raw, out merchant);
-        result = result with { Reason = reason };
+        var reason = record.Kind == RecordKind.Access ? CheckAccess(record, key, raw) : Check(record, key, ref order, raw, out merchant);
+        result = result with { Reason = reason, Order = order };
         switch (reason.Outcome())
         {
             case RecordOutcome.Accepted:
@@ -178,7 +178,7 @@ internal sealed class BatchProcessor
     }
 
     // The checks in the order of docs/clearing.md: the first that fails decides the outcome.
-    private ReasonCode Check(TransactionRecord record, RecordKey key, OrderKey order, byte[] raw, out Merchant? merchant)
+    private ReasonCode Check(TransactionRecord record, RecordKey key, ref OrderKey order, byte[] raw, out Merchant? merchant)
     {
         merchant = null;
         var tacKey = tacKeys.CardTacKey(record.Algorithm, record.KeyVersion, record.CityCode, record.Asn);
@@ -229,7 +229,52 @@ internal sealed class BatchProcessor
             return ReasonCode.ClonedCard;
         }
 
+        order = CounterOrdered(work, key, order);
         return CheckContinuity(record, key, order, card, work) ?? CheckContext(record, card) ?? ReasonCode.Cleared;
+    }
+
+    // Terminal clocks drift, so two records of one counter kind from different terminals can be dated against their
+    // counter order. The counter is the card's own truth: the record's order time is clamped between the times of its
+    // accepted neighbours of the same kind (nearest counter below and above), so card order follows the counters within a
+    // kind and the clocks only between kinds. A new counter dated after everything accepted has nothing to clamp against.
+    private OrderKey CounterOrdered(CardWork work, RecordKey key, OrderKey order)
+    {
+        var card = work.Card;
+        if (key.Counter >= card.Next(key.Kind) && order > card.ChainTip)
+        {
+            return order;
+        }
+
+        var (lower, upper) = writer.FindCounterNeighbours(card.Asn, key.Kind, key.Counter);
+        foreach (var link in work.Accepted)
+        {
+            if (link.Order.Kind != key.Kind)
+            {
+                continue;
+            }
+
+            if (link.Order.Counter < key.Counter && (lower is null || link.Order.Counter > lower.Value.Order.Counter))
+            {
+                lower = link;
+            }
+            else if (link.Order.Counter > key.Counter && (upper is null || link.Order.Counter < upper.Value.Order.Counter))
+            {
+                upper = link;
+            }
+        }
+
+        var time = order.Time;
+        if (lower is { } below && below.Order.Time > time)
+        {
+            time = below.Order.Time;
+        }
+
+        if (upper is { } above && above.Order.Time < time)
+        {
+            time = above.Order.Time;
+        }
+
+        return order with { Time = time };
     }
 
     private ReasonCode? CheckContinuity(TransactionRecord record, RecordKey key, OrderKey order, CardAccount card, CardWork work)

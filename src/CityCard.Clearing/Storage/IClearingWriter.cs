@@ -43,6 +43,9 @@ public interface IClearingWriter : IClearingReader
     /// <summary>The card's accepted records just before and just after a position in card order.</summary>
     (ChainLink? Before, ChainLink? After) FindNeighbours(Asn asn, OrderKey order);
 
+    /// <summary>The card's accepted records of one counter kind with the nearest counters below and above <paramref name="counter"/>.</summary>
+    (ChainLink? Lower, ChainLink? Upper) FindCounterNeighbours(Asn asn, CounterKind kind, long counter);
+
     /// <summary>Stores a cleared batch and everything it changes; returns the batch id.</summary>
     long SaveBatch(BatchWrite batch);
 

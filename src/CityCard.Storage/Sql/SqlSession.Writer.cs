@@ -115,6 +115,18 @@ internal sealed partial class SqlSession
         return (before.Count == 0 ? null : before[0], after.Count == 0 ? null : after[0]);
     }
 
+    public (ChainLink? Lower, ChainLink? Upper) FindCounterNeighbours(Asn asn, CounterKind kind, long counter)
+    {
+        // Both lookups walk the partial unique index on accepted (asn, counter_kind, counter).
+        const string Columns = "SELECT order_time, counter_kind, counter, balance_before_fen, balance_after_fen FROM records WHERE asn = @asn AND outcome = 1 AND counter_kind = @kind";
+        static ChainLink Map(System.Data.Common.DbDataReader r) =>
+            new(new OrderKey(r.GetInt64(0), (CounterKind)r.GetInt64(1), r.GetInt64(2)), r.GetInt64(3), r.GetInt64(4));
+        (string, object?)[] parameters = [("@asn", AsnValue(asn)), ("@kind", (long)kind), ("@counter", counter)];
+        var lower = Query($"{Columns} AND counter < @counter ORDER BY counter DESC LIMIT 1", Map, parameters);
+        var upper = Query($"{Columns} AND counter > @counter ORDER BY counter LIMIT 1", Map, parameters);
+        return (lower.Count == 0 ? null : lower[0], upper.Count == 0 ? null : upper[0]);
+    }
+
     public long SaveBatch(BatchWrite batch)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -66,6 +66,65 @@ public sealed class OutOfOrderChainTests(PostgresServer server)
         Assert.Equal([ReasonCode.Cleared, ReasonCode.BalanceChainBroken], Outcomes(world, card));
     }
 
+    // Terminal clocks drift: a shop whose clock runs slow dates the card's next purchase before the bus tap that
+    // came first. The counter, not the clock, orders a card's records of one kind.
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void LaterCounterDatedEarlier_BySkewedClock_ChainsInCounterOrder(string engine)
+    {
+        using var world = new World(TestDatabase.Create(engine, server));
+        var card = world.SellCard(1_000);
+        var bus = card.Purchase(200, BusTerminal, BusCompany, At(8, 19, 8));
+        var shop = card.Purchase(300, ShopTerminal, Shop, At(8, 18, 57));
+        var load = card.Load(1_000, OutletTerminal, Outlet, At(9, 10));
+
+        world.Ingest(BusDevice, 1, bus);
+        world.Ingest(ShopDevice, 1, shop);
+        world.Ingest(OutletDevice, 1, load);
+
+        Assert.Equal([ReasonCode.Cleared, ReasonCode.Cleared, ReasonCode.Cleared], Outcomes(world, card));
+        Assert.Equal(1_500, world.Card(card).ShadowBalanceFen);
+        PipelineTests.AssertAuditOk(world);
+    }
+
+    // The same skew with the later counter arriving first: the earlier counter fills the gap and is ordered before it.
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void EarlierCounterDatedLater_FillsItsGap_InCounterOrder(string engine)
+    {
+        using var world = new World(TestDatabase.Create(engine, server));
+        var card = world.SellCard(1_000);
+        var first = card.Purchase(100, BusTerminal, BusCompany, At(7, 35));
+        var shop = card.Purchase(150, ShopTerminal, Shop, At(12, 10, 44));
+        var bus = card.Purchase(100, BusTerminal, BusCompany, At(12, 10, 13));
+        var evening = card.Purchase(100, BusTerminal, BusCompany, At(16, 49));
+
+        world.Ingest(BusDevice, 1, first, bus, evening);
+        Assert.Equal(1, world.Card(card).OpenGaps);
+        world.Ingest(ShopDevice, 1, shop);
+
+        Assert.Equal(0, world.Card(card).OpenGaps);
+        Assert.DoesNotContain(ReasonCode.BalanceChainBroken, Outcomes(world, card));
+        Assert.Equal(550, world.Card(card).ShadowBalanceFen);
+        PipelineTests.AssertAuditOk(world);
+    }
+
+    // Counter order does not excuse a balance that does not link: a forged-looking chain with skewed dates stays broken.
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void SkewedCounterWithWrongBalance_IsStillABrokenChain(string engine)
+    {
+        using var world = new World(TestDatabase.Create(engine, server));
+        var card = world.SellCard(1_000);
+        var bus = card.Purchase(200, BusTerminal, BusCompany, At(8, 19, 8));
+        var shop = card.Sign(card.Purchase(300, ShopTerminal, Shop, At(8, 18, 57)) with { BalanceBeforeFen = 700 });
+
+        world.Ingest(BusDevice, 1, bus);
+        world.Ingest(ShopDevice, 1, shop);
+
+        Assert.Contains(ReasonCode.BalanceChainBroken, Outcomes(world, card));
+    }
+
     private static ReasonCode[] Outcomes(World world, TestCard card) =>
         [.. world.Database.Store.Read(r => r.CardHistory(card.Asn)).OrderBy(r => r.Record.Order).Select(r => r.Record.Reason)];
 }
