@@ -130,7 +130,11 @@ public sealed class ParameterPublisher
     /// <summary>The current version, publishing it first when the content or the blacklist changed since the last one.</summary>
     public ParameterPublication Publish()
     {
-        var current = store.Read(r => IsCurrent(r, r.LatestParameterPublication()) ? r.LatestParameterPublication() : null);
+        var current = store.Read(r =>
+        {
+            var latest = r.LatestParameterPublication();
+            return IsCurrent(r, latest) ? latest : null;
+        });
         return current ?? store.Write(Ensure);
     }
 
