@@ -45,6 +45,8 @@ public static class ClearingServer
         builder.Services.AddSingleton(new SettlementService(store, options.Clock));
         builder.Services.AddSingleton(new SuspectReview(store, options.Clock));
         builder.Services.AddSingleton(new Clearing.Loads.OnlineLoads(store, options.IssuerKeySets, options.Clock));
+        builder.Services.AddSingleton(new Parameters.ParameterPublisher(store, options.ParameterKey, options.Clock));
+        builder.Services.AddSingleton(new GapAlarm(store, options.Clock));
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -56,6 +58,7 @@ public static class ClearingServer
         DeviceEndpoints.Map(app);
         BackOfficeEndpoints.Map(app);
         LoadEndpoints.Map(app);
+        ParameterEndpoints.Map(app);
         ApiDocsPage.Map(app);
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
         return app;

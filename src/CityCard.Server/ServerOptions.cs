@@ -23,6 +23,12 @@ public sealed record ServerOptions
     /// <summary>Issuer TAC master keys.</summary>
     public TacKeyRing TacKeys { get; init; } = TacKeyRing.Demo();
 
+    /// <summary>
+    /// The Ed25519 key that signs the parameter files the centre publishes: the public DEMO key unless given (there is
+    /// no production parameter key in the key-set file yet; docs/clearing.md).
+    /// </summary>
+    public Terminals.Parameters.ParameterSigningKey ParameterKey { get; init; } = Terminals.Parameters.ParameterSigningKey.Demo();
+
     /// <summary>Largest request body accepted (413 above).</summary>
     public long MaxBodyBytes { get; init; } = MaxBatchBytes;
 

@@ -253,9 +253,12 @@ public sealed partial class CitySimulation
             {
                 var installed = terminal.Core.InstallParameters(file);
                 terminal.PendingParameters = null;
+                // The pickup log is what a loss statement reads ("when did this terminal learn of the loss").
+                var pickedUp = DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().ToUnixTimeSeconds());
                 store.Write(w =>
                 {
                     w.NoteBlacklistVersion(terminal.DeviceId, installed.BlacklistVersion);
+                    w.NoteParameterPickup(new Clearing.Parameters.ParameterPickup(terminal.DeviceId, installed.Version, installed.BlacklistVersion, false, pickedUp));
                     return 0;
                 });
             }

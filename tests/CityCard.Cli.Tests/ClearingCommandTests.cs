@@ -139,12 +139,60 @@ public sealed class ClearingCommandTests : IDisposable
     [InlineData(2, "--asn:", "centre", "card", "show", "--asn", "12")]
     [InlineData(2, "--cutoff: '25:00' is not a time of day", "db", "migrate", "--cutoff", "25:00")]
     [InlineData(2, "is neither a file nor a folder", "clear", "no-such-file.ccb")]
+    [InlineData(2, "--gap-waiting-days: 'soon' is not a whole number", "db", "migrate", "--gap-waiting-days", "soon")]
+    [InlineData(2, "--older-than: 99999 is out of range", "centre", "gaps", "--older-than", "99999")]
+    [InlineData(2, "--file no-such.json: cannot read it", "centre", "params", "set", "--file", "no-such.json")]
+    [InlineData(2, "--device: 'x' is not a whole number", "centre", "params", "pickups", "--device", "x")]
     public void Commands_WrongArguments_ExitTwoNamingTheOption(int code, string message, params string[] args)
     {
         var withDb = args.Contains("--db") ? args : [.. args, "--db", db];
         var result = Run(withDb);
         Assert.Equal(code, result.ExitCode);
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParamsSetShowAndGaps_ContentPublished_LongOpenGapListedAndAuditWarns()
+    {
+        Register();
+        var content = Path.Combine(directory, "content.json");
+        File.WriteAllText(content, "{\"bus\":{\"flatFareFen\":150,\"transferWindowMinutes\":60},\"concessions\":[{\"cardType\":\"student\",\"payPercent\":40}]}");
+        var withVersion = Path.Combine(directory, "bad.json");
+        File.WriteAllText(withVersion, "{\"version\":9,\"bus\":{}}");
+        var nonsense = Path.Combine(directory, "nonsense.json");
+        File.WriteAllText(nonsense, "{\"taxi\":{\"nightWindow\":\"late\"}}");
+
+        var set = Run("centre", "params", "set", "--db", db, "--file", content, "--note", "new fares");
+        var refused = Run("centre", "params", "set", "--db", db, "--file", withVersion);
+        var senseless = Run("centre", "params", "set", "--db", db, "--file", nonsense);
+        var file = Path.Combine(directory, "current.json");
+        var show = Run("centre", "params", "show", "--db", db, "--content", "--out", file);
+
+        Assert.Equal(0, set.ExitCode);
+        Assert.Contains("parameter content 1 set; published as parameter version 2", set.Out, StringComparison.Ordinal);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("'version' is set by the centre", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(2, senseless.ExitCode);
+        Assert.Contains("taxi.nightWindow 'late' is not HH:mm-HH:mm", senseless.Error, StringComparison.Ordinal);
+        Assert.Contains("parameter version 2: content 1", show.Out, StringComparison.Ordinal);
+        Assert.Contains("\"payPercent\": 40", show.Out, StringComparison.Ordinal);
+        var published = Terminals.Parameters.ParameterFile.Verify(File.ReadAllBytes(file), Terminals.Parameters.ParameterSigningKey.Demo());
+        Assert.Equal(150, published.Bus.FlatFareFen);
+        Assert.Contains("no pickups", Run("centre", "params", "pickups", "--db", db).Out, StringComparison.Ordinal);
+
+        // A batch with counters 0 and 2 holds counter 1 open; with a waiting period of 0 days it is reported at once.
+        var inbox = Directory.CreateDirectory(Path.Combine(directory, "inbox")).FullName;
+        File.WriteAllBytes(Path.Combine(inbox, "42-1.ccb"), Batch(1, Purchase(0, 5_000, 200, 8), Purchase(2, 4_600, 150, 9)));
+        Assert.Equal(0, Run("clear", "--db", db, inbox).ExitCode);
+        Assert.Contains("0 gaps on 0 cards open longer than 7 days", Run("centre", "gaps", "--db", db).Out, StringComparison.Ordinal);
+        Assert.Contains("gaps reported after 0 days", Run("db", "migrate", "--db", db, "--gap-waiting-days", "0").Out, StringComparison.Ordinal);
+        var gaps = Run("centre", "gaps", "--db", db);
+        var audit = Run("audit", "--db", db);
+
+        Assert.Contains("card 2144000000000001: 1 open since", gaps.Out, StringComparison.Ordinal);
+        Assert.Contains("offline #1", gaps.Out, StringComparison.Ordinal);
+        Assert.Equal(0, audit.ExitCode);
+        Assert.Contains("WARN 1 gaps on 1 cards have been open longer than the 0-day waiting period", audit.Out, StringComparison.Ordinal);
     }
 
     [Fact]

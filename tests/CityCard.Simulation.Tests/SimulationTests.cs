@@ -57,6 +57,10 @@ public sealed class SimulationTests : IDisposable
         Assert.InRange(result.Centre.Rejected, 1, t.ForgedRecords);
         Assert.Equal(t.TamperedBatches, result.RefusedFiles);
         Assert.True(result.Centre.Suspect > 0);
+        using var store = ClearingStores.Open($"sqlite:{Path.Combine(folder, "heavy.db")}");
+        var pickups = store.Read(r => r.ParameterPickups(null, 10_000));
+        Assert.NotEmpty(pickups);
+        Assert.All(pickups, p => Assert.True(p.BlacklistVersion > 0));
     }
 
     [Fact]

@@ -10,6 +10,9 @@ public sealed record AuditReport(IReadOnlyList<InvariantResult> Invariants)
     /// <summary>True when every invariant holds.</summary>
     public bool Ok => Invariants.All(i => i.Ok);
 
+    /// <summary>Things to follow up that break no invariant (long-open gaps); they never make the audit fail.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>JSON: <c>{"ok":…,"invariants":[{"number","id","title","ok","figures":{…},"differences":[…]}]}</c>.</summary>
     public string ToJson()
     {
@@ -33,10 +36,11 @@ public sealed record AuditReport(IReadOnlyList<InvariantResult> Invariants)
             });
         }
 
-        return new JsonObject { ["ok"] = Ok, ["invariants"] = list }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        var warnings = new JsonArray(Warnings.Select(w => (JsonNode)JsonValue.Create(w)!).ToArray());
+        return new JsonObject { ["ok"] = Ok, ["invariants"] = list, ["warnings"] = warnings }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
-    /// <summary>One line per invariant, then its differences indented.</summary>
+    /// <summary>One line per invariant, then its differences indented; then one line per warning.</summary>
     public string ToText()
     {
         var text = new StringBuilder();
@@ -48,6 +52,11 @@ public sealed record AuditReport(IReadOnlyList<InvariantResult> Invariants)
             {
                 text.Append("       ").AppendLine(difference);
             }
+        }
+
+        foreach (var warning in Warnings)
+        {
+            text.Append("WARN ").AppendLine(warning);
         }
 
         return text.ToString();

@@ -65,6 +65,35 @@ public interface IClearingReader
     /// <summary>The latest settled business day, or null.</summary>
     DateOnly? LatestSettlement();
 
-    /// <summary>Checks every DESIGN.md §6 invariant over the whole database.</summary>
-    AuditReport Audit();
+    /// <summary>
+    /// Checks every DESIGN.md §6 invariant over the whole database. With <paramref name="asOf"/>, also counts the gaps
+    /// open longer than the stored waiting period at that instant (figures and warnings; they never fail the audit).
+    /// </summary>
+    AuditReport Audit(DateTimeOffset? asOf = null);
+
+    // ---- parameter publication (docs/clearing.md "Parameter files") ----
+
+    /// <summary>The latest parameter content set at the centre, or null (the factory content is in force).</summary>
+    Parameters.ParameterContent? LatestParameterContent();
+
+    /// <summary>A parameter content by version, or null.</summary>
+    Parameters.ParameterContent? FindParameterContent(uint contentVersion);
+
+    /// <summary>The latest published parameter version, or null before the first.</summary>
+    Parameters.ParameterPublication? LatestParameterPublication();
+
+    /// <summary>A published parameter version, or null.</summary>
+    Parameters.ParameterPublication? FindParameterPublication(uint version);
+
+    /// <summary>Parameter pickups, newest first, of one device or of all (<paramref name="deviceId"/> null), at most <paramref name="limit"/>.</summary>
+    IReadOnlyList<Parameters.ParameterPickup> ParameterPickups(uint? deviceId, int limit);
+
+    /// <summary>
+    /// The first pickup by the device of a parameter file holding blacklist version <paramref name="blacklistVersion"/> or
+    /// later — from then on the device knew of every card listed up to that version — or null if it never fetched one.
+    /// </summary>
+    Parameters.ParameterPickup? FirstPickupOfBlacklist(uint deviceId, uint blacklistVersion);
+
+    /// <summary>Gaps opened at or before <paramref name="openedBefore"/> (or at an unknown time), by card and counter, at most <paramref name="limit"/>.</summary>
+    IReadOnlyList<OpenGap> OpenGaps(DateTimeOffset openedBefore, int limit);
 }

@@ -69,4 +69,15 @@ public interface IClearingWriter : IClearingReader
 
     /// <summary>Stores a settlement, marks its batches settled and appends its ledger transaction (if any).</summary>
     void SaveSettlement(SettlementReport report, IReadOnlyList<long> batchIds, LedgerTransaction? payout);
+
+    // ---- parameter publication ----
+
+    /// <summary>Stores a new parameter content (JSON, already validated); returns its content version.</summary>
+    uint AddParameterContent(string content, string note, DateTimeOffset now);
+
+    /// <summary>Stores a published parameter version (its number must be new).</summary>
+    void AddParameterPublication(Parameters.ParameterPublication publication);
+
+    /// <summary>Records that a device fetched a version; the first pickup of a (device, version) stays. True when new.</summary>
+    bool NoteParameterPickup(Parameters.ParameterPickup pickup);
 }

@@ -23,7 +23,7 @@ internal static class CentreCommands
 
     public static Command Build(CliContext context)
     {
-        var centre = new Command("centre", "The clearing centre's registry: merchants and operators, devices, cards and the blacklist; held records.");
+        var centre = new Command("centre", "The clearing centre's registry: merchants and operators, devices, cards and the blacklist; parameter files; held records and long-open gaps.");
         var merchant = new Command("merchant", "Merchants and operators (who is paid, at what commission).");
         merchant.Subcommands.Add(MerchantAdd(context));
         merchant.Subcommands.Add(MerchantList(context));
@@ -41,6 +41,8 @@ internal static class CentreCommands
         centre.Subcommands.Add(device);
         centre.Subcommands.Add(card);
         centre.Subcommands.Add(Blacklist(context));
+        centre.Subcommands.Add(CentreParameterCommands.Params(context));
+        centre.Subcommands.Add(CentreParameterCommands.Gaps(context));
         centre.Subcommands.Add(Records(context));
         centre.Subcommands.Add(Review(context));
         return centre;

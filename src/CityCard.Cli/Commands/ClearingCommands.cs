@@ -26,23 +26,32 @@ internal static class ClearingCommands
         var db = new Command("db", "The clearing database (SQLite file or PostgreSQL server).");
         var url = DbOption();
         var cutOff = Options.Optional("--cutoff", "business-day cut-off HH:MM, China Standard Time (stored; default 00:00)");
+        var gapWaiting = Options.Optional("--gap-waiting-days", $"days a reserved gap may stay open before 'centre gaps' and the audit report it (stored; default {Settings.DefaultGapWaitingDays})");
         db.Subcommands.Add(new Command("migrate", "Create or upgrade the schema (SQLite is also migrated whenever it is opened).")
-            .With(url, cutOff)
+            .With(url, cutOff, gapWaiting)
             .Does(parse =>
             {
                 var cut = parse.GetValue(cutOff) is { } text ? BusinessCalendar.ParseCutOff(text, "--cutoff") : (TimeSpan?)null;
+                var waiting = parse.GetValue(gapWaiting) is { } days ? Arguments.Integer(days, "--gap-waiting-days", 0, Settings.MaxGapWaitingDays) : (long?)null;
                 using var store = Open(parse.GetValue(url), migrate: true);
-                if (cut is { } value)
+                store.Write(w =>
                 {
-                    store.Write(w =>
+                    if (cut is { } value)
                     {
                         w.SetSetting(Settings.CutOff, new BusinessCalendar(value).FormatCutOff());
-                        return 0;
-                    });
-                }
+                    }
+
+                    if (waiting is { } period)
+                    {
+                        w.SetSetting(Settings.GapWaitingDays, period.ToString(CultureInfo.InvariantCulture));
+                    }
+
+                    return 0;
+                });
 
                 var calendar = store.Read(Settings.Calendar);
-                context.Out.WriteLine($"{store.Description}: schema up to date; business day cut-off {calendar.FormatCutOff()} China Standard Time");
+                var waitingDays = store.Read(Settings.GapWaiting);
+                context.Out.WriteLine($"{store.Description}: schema up to date; business day cut-off {calendar.FormatCutOff()} China Standard Time; gaps reported after {waitingDays} days");
                 return ExitCodes.Ok;
             }));
         return db;
@@ -129,7 +138,7 @@ internal static class ClearingCommands
             .Does(parse =>
             {
                 using var store = Open(parse.GetValue(url));
-                var report = store.Read(r => r.Audit());
+                var report = store.Read(r => r.Audit(TimeProvider.System.GetUtcNow()));
                 context.Out.Write(parse.GetValue(json) ? report.ToJson() + Environment.NewLine : report.ToText());
                 return report.Ok ? ExitCodes.Ok : ExitCodes.Failed;
             });

@@ -362,12 +362,35 @@ internal static class TerminalCommands
             {
                 var v = (uint)Arguments.Integer(parse.GetValue(version), "--version", 1, uint.MaxValue);
                 var cards = (parse.GetValue(blacklist) ?? []).Select(a => Asn.Parse(a, "--blacklist").ToString()).ToList();
-                var parameters = DefaultParameters.Create() with { Version = v, BlacklistVersion = v, Blacklist = cards, PublishedUtc = DateTimeOffset.UtcNow };
+                var parameters = FactoryParameters.Create() with { Version = v, BlacklistVersion = v, Blacklist = cards, PublishedUtc = DateTimeOffset.UtcNow };
                 File.WriteAllBytes(parse.GetValue(output)!, ParameterFile.Sign(parameters, ParameterSigningKey.Demo()));
                 context.Out.WriteLine($"parameters version {v} with {cards.Count} blacklisted cards written to {parse.GetValue(output)}");
                 return ExitCodes.Ok;
             });
-        return Group("params", "Signed parameter files: install on a terminal, or publish (demo key).", install, publish);
+        var centre = Options.Required("--centre", "the centre's URL (GET /api/devices/parameters, signed with the terminal's upload key)");
+        var fetch = new Command("fetch", "Fetch newer parameters from the centre (a delta of blacklist changes, or the full file) and install them; a bad signature or an older version is refused and the current parameters stay.")
+            .With(data, centre)
+            .Does(parse =>
+            {
+                var uri = CentreUri(parse.GetValue(centre)!);
+                using var core = OpenExisting(parse.GetValue(data)!);
+                using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+                var source = new HttpParameterSource(client, uri, core.Config.DeviceId, Security.Hex.Parse(core.Config.UploadKey, "uploadKey", 16), TimeProvider.System);
+                try
+                {
+                    var fetched = core.FetchParameters(source);
+                    var p = fetched.Installed;
+                    context.Out.WriteLine(fetched.UpToDate
+                        ? $"parameters version {p.Version} are up to date"
+                        : $"parameters version {p.Version} installed from the centre ({(fetched.Delta ? "delta" : fetched.FellBackToFull ? "full file: the delta did not fit" : "full file")} from version {fetched.PreviousVersion}; blacklist version {p.BlacklistVersion}, {p.Blacklist.Count} cards)");
+                    return ExitCodes.Ok;
+                }
+                catch (ParameterFileException e)
+                {
+                    throw new CliFailure($"--centre {uri}: {e.Message}; the installed version {core.Parameters.Version} stays", e);
+                }
+            });
+        return Group("params", "Signed parameter files: fetch from the centre, install a file, or publish one offline (demo key).", fetch, install, publish);
     }
 
     private static Uri CentreUri(string url) =>

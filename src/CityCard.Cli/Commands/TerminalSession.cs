@@ -58,7 +58,7 @@ internal sealed class TerminalSession : IDisposable
                     Line = line,
                     UploadKey = Hex.Format(UploadKeys.Derive(keySet, id)),
                     ParameterPublicKey = Hex.Format(ParameterSigningKey.Demo().PublicKeyBytes()),
-                }, ParameterFile.Sign(DefaultParameters.Create(), ParameterSigningKey.Demo()));
+                }, ParameterFile.Sign(FactoryParameters.Create(), ParameterSigningKey.Demo()));
                 context.Error.WriteLine($"installed {kind} terminal {id} in {directory}");
             }
 

@@ -28,7 +28,8 @@ internal static class BackOfficeEndpoints
         app.MapPost("/api/settlements/{date}", Settle).WithSummary("Settle a business day (idempotent).");
         app.MapGet("/api/settlements/{date}", Settlement).WithSummary("A settled day's report.");
         app.MapGet("/api/settlements/{date}/csv", SettlementFile).WithSummary("A settled day's CSV file.");
-        app.MapGet("/api/audit", (IClearingStore store) => Results.Text(store.Read(r => r.Audit()).ToJson(), "application/json")).WithSummary("Every DESIGN.md §6 invariant with figures.");
+        app.MapGet("/api/audit", (IClearingStore store, ServerOptions options) => Results.Text(store.Read(r => r.Audit(options.Clock.GetUtcNow())).ToJson(), "application/json"))
+            .WithSummary("Every DESIGN.md §6 invariant with figures, and warnings (long-open gaps).");
     }
 
     private static async Task<IResult> SellAsync(HttpRequest request, CentreRegistry registry, ServerOptions options, IOptions<JsonOptions> json, CancellationToken cancellation)

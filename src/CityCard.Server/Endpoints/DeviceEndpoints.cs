@@ -1,8 +1,10 @@
 using System.Globalization;
+using CityCard.Clearing;
 using CityCard.Clearing.Registry;
 using CityCard.Clearing.Storage;
 using CityCard.Records.Batches;
 using CityCard.Server.Authentication;
+using CityCard.Server.Parameters;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -10,16 +12,23 @@ namespace CityCard.Server.Endpoints;
 
 /// <summary>
 /// Device endpoints, each request signed with the device's upload key (<see cref="DeviceSignature"/>): unknown devices
-/// get 401, revoked ones 403. <c>GET /api/devices/blacklist?after=V</c> gives the blacklist changes above version V
-/// (all of them for V = 0) and records the version the device now has.
+/// get 401, revoked ones 403. <c>GET /api/devices/parameters?have=V</c> gives the signed parameter file that brings a
+/// device from version V up to date (a delta of blacklist changes, or the full file; 204 when it is current) and logs
+/// the pickup (docs/clearing.md "Parameter files").
 /// </summary>
 internal static class DeviceEndpoints
 {
+    /// <summary>Response header: the centre's latest parameter version.</summary>
+    public const string VersionHeader = "X-CityCard-Parameter-Version";
+
+    /// <summary>Response header: <c>full</c> or <c>delta</c>.</summary>
+    public const string KindHeader = "X-CityCard-Parameter-Kind";
+
     public static void Map(WebApplication app)
     {
-        app.MapGet("/api/devices/blacklist", BlacklistAsync)
-            .WithName("DownloadBlacklist")
-            .WithSummary("Blacklist changes above a version (full list for 0, else the delta), signed request.");
+        app.MapGet("/api/devices/parameters", ParametersAsync)
+            .WithName("DownloadParameters")
+            .WithSummary("The signed parameter file for a device that has version 'have' (0: full file): a delta of blacklist changes when its version holds the current fares, else the full file; 204 when current. Signed request; the pickup is logged.");
     }
 
     internal static async Task<(Device? Device, IResult? Problem)> AuthenticateAsync(HttpRequest request, IClearingStore store, ServerOptions options, byte[] body)
@@ -55,12 +64,12 @@ internal static class DeviceEndpoints
             : (device, null);
     }
 
-    private static async Task<IResult> BlacklistAsync(HttpRequest request, IClearingStore store, ServerOptions options, string? after)
+    private static async Task<IResult> ParametersAsync(HttpRequest request, HttpResponse response, IClearingStore store, ServerOptions options, ParameterPublisher publisher, string? have)
     {
         var version = 0u;
-        if (after is not null && !uint.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out version))
+        if (have is not null && !uint.TryParse(have, NumberStyles.None, CultureInfo.InvariantCulture, out version))
         {
-            return RequestBody.BadRequest($"after: '{after}' is not a blacklist version (a whole number)");
+            return RequestBody.BadRequest($"have: '{have}' is not a parameter version (a whole number 0..{uint.MaxValue}; 0 asks for the full file)");
         }
 
         var (device, problem) = await AuthenticateAsync(request, store, options, []);
@@ -69,18 +78,23 @@ internal static class DeviceEndpoints
             return problem;
         }
 
-        var entries = await Task.Run(() => store.Write(w =>
+        ParameterAnswer answer;
+        try
         {
-            var changes = w.Blacklist(version);
-            var latest = changes.Count == 0 ? version : changes[^1].Version;
-            w.NoteBlacklistVersion(device!.DeviceId, latest);
-            return changes;
-        }));
-        return TypedResults.Ok(new
+            answer = await Task.Run(() => publisher.Serve(device!, version));
+        }
+        catch (ClearingInputException e)
         {
-            after = version,
-            version = entries.Count == 0 ? version : entries[^1].Version,
-            entries = entries.Select(e => new { e.Version, asn = e.Asn.ToString(), action = e.Action, e.Reason, e.AddedUtc }),
-        });
+            return TypedResults.Problem(detail: e.Message, statusCode: StatusCodes.Status409Conflict, title: "Unknown parameter version");
+        }
+
+        response.Headers[VersionHeader] = answer.Publication.Version.ToString(CultureInfo.InvariantCulture);
+        if (answer.File is null)
+        {
+            return TypedResults.NoContent();
+        }
+
+        response.Headers[KindHeader] = answer.Delta ? "delta" : "full";
+        return TypedResults.Bytes(answer.File, "application/json");
     }
 }

@@ -97,6 +97,25 @@ internal static class Schema
             ],
             [],
             []),
+        new Migration(
+            4,
+            "parameter publication and pickups; time a gap was opened",
+            [
+                "CREATE TABLE parameter_contents (content_version BIGINT PRIMARY KEY, content TEXT NOT NULL, note TEXT NOT NULL, set_utc BIGINT NOT NULL)",
+                """
+                CREATE TABLE parameter_versions (version BIGINT PRIMARY KEY, content_version BIGINT NOT NULL, blacklist_version BIGINT NOT NULL,
+                  published_utc BIGINT NOT NULL, payload_sha256 TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE parameter_pickups (device_id BIGINT NOT NULL, version BIGINT NOT NULL, blacklist_version BIGINT NOT NULL, delta BIGINT NOT NULL,
+                  picked_up_utc BIGINT NOT NULL, PRIMARY KEY (device_id, version))
+                """,
+                "CREATE INDEX parameter_pickups_blacklist ON parameter_pickups (device_id, blacklist_version)",
+                // NULL = opened before this migration and not back-filled; the migration sets those to the time it ran.
+                "ALTER TABLE gaps ADD COLUMN opened_utc BIGINT NULL",
+            ],
+            ["UPDATE gaps SET opened_utc = CAST(strftime('%s', 'now') AS INTEGER) WHERE opened_utc IS NULL"],
+            ["UPDATE gaps SET opened_utc = CAST(EXTRACT(EPOCH FROM now()) AS BIGINT) WHERE opened_utc IS NULL"]),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -171,7 +171,7 @@ internal sealed partial class SqlSession
             dialect.UpdateCards(this, batch.UpdatedCards);
         }
 
-        SaveGaps(batch.GapsOpened, "INSERT INTO gaps (asn, counter_kind, counter) VALUES (@asn, @kind, @counter)");
+        SaveGaps(batch.GapsOpened, "INSERT INTO gaps (asn, counter_kind, counter, opened_utc) VALUES (@asn, @kind, @counter, @opened)", receipt.ReceivedUtc);
         SaveGaps(batch.GapsClosed, "DELETE FROM gaps WHERE asn = @asn AND counter_kind = @kind AND counter = @counter");
         NoteBlacklistVersion(header.DeviceId, batch.BlacklistVersionSeen);
         return id;
@@ -221,7 +221,7 @@ internal sealed partial class SqlSession
             dialect.UpdateCards(this, [card]);
         }
 
-        SaveGaps(review.GapsOpened, "INSERT INTO gaps (asn, counter_kind, counter) VALUES (@asn, @kind, @counter)");
+        SaveGaps(review.GapsOpened, "INSERT INTO gaps (asn, counter_kind, counter, opened_utc) VALUES (@asn, @kind, @counter, @opened)", review.ReviewedUtc);
         SaveGaps(review.GapsClosed, "DELETE FROM gaps WHERE asn = @asn AND counter_kind = @kind AND counter = @counter");
         long? ledgerId = review.Ledger is null ? null : AppendLedger(review.Ledger);
         Execute(
@@ -352,20 +352,70 @@ internal sealed partial class SqlSession
 
     internal static string Sum(string expression) => $"CAST(COALESCE(SUM({expression}), 0) AS BIGINT)";
 
-    private void SaveGaps(IReadOnlyList<RecordKey> gaps, string sql)
+    // Inserts pass the time the gaps were opened (the "long-open gaps" alarm reads it); deletes pass none.
+    private void SaveGaps(IReadOnlyList<RecordKey> gaps, string sql, DateTimeOffset? opened = null)
     {
         if (gaps.Count == 0)
         {
             return;
         }
 
-        using var command = Prepare(sql, "@asn", "@kind", "@counter");
+        using var command = opened is null ? Prepare(sql, "@asn", "@kind", "@counter") : Prepare(sql, "@asn", "@kind", "@counter", "@opened");
         foreach (var gap in gaps)
         {
             command.Parameters[0].Value = AsnValue(gap.Asn);
             command.Parameters[1].Value = (long)gap.Kind;
             command.Parameters[2].Value = gap.Counter;
+            if (opened is { } instant)
+            {
+                command.Parameters[3].Value = Seconds(instant);
+            }
+
             command.ExecuteNonQuery();
         }
+    }
+
+    // ---- parameter publication ----
+
+    public uint AddParameterContent(string content, string note, DateTimeOffset now)
+    {
+        var version = checked((uint)(Scalar("SELECT COALESCE(MAX(content_version), 0) FROM parameter_contents") + 1));
+        Execute(
+            "INSERT INTO parameter_contents (content_version, content, note, set_utc) VALUES (@version, @content, @note, @set)",
+            ("@version", version),
+            ("@content", content),
+            ("@note", note),
+            ("@set", Seconds(now)));
+        return version;
+    }
+
+    public void AddParameterPublication(Clearing.Parameters.ParameterPublication publication)
+    {
+        ArgumentNullException.ThrowIfNull(publication);
+        Execute(
+            "INSERT INTO parameter_versions (version, content_version, blacklist_version, published_utc, payload_sha256) VALUES (@version, @content_version, @blacklist, @published, @sha256)",
+            ("@version", publication.Version),
+            ("@content_version", publication.ContentVersion),
+            ("@blacklist", publication.BlacklistVersion),
+            ("@published", Seconds(publication.PublishedUtc)),
+            ("@sha256", publication.PayloadSha256));
+    }
+
+    public bool NoteParameterPickup(Clearing.Parameters.ParameterPickup pickup)
+    {
+        ArgumentNullException.ThrowIfNull(pickup);
+        if (Scalar("SELECT COUNT(*) FROM parameter_pickups WHERE device_id = @device AND version = @version", ("@device", pickup.DeviceId), ("@version", pickup.Version)) > 0)
+        {
+            return false;
+        }
+
+        Execute(
+            "INSERT INTO parameter_pickups (device_id, version, blacklist_version, delta, picked_up_utc) VALUES (@device, @version, @blacklist, @delta, @picked)",
+            ("@device", pickup.DeviceId),
+            ("@version", pickup.Version),
+            ("@blacklist", pickup.BlacklistVersion),
+            ("@delta", pickup.Delta ? 1L : 0L),
+            ("@picked", Seconds(pickup.PickedUpUtc)));
+        return true;
     }
 }

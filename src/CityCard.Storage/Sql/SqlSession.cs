@@ -3,6 +3,7 @@ using System.Data.Common;
 using CityCard.Clearing.Audit;
 using CityCard.Clearing.Ledger;
 using CityCard.Clearing.Outcomes;
+using CityCard.Clearing.Parameters;
 using CityCard.Clearing.Pipeline;
 using CityCard.Clearing.Registry;
 using CityCard.Clearing.Settlement;
@@ -372,7 +373,49 @@ internal sealed partial class SqlSession : IClearingWriter
         return latest == 0 ? null : DayOf(latest);
     }
 
-    public AuditReport Audit() => SqlAudit.Run(this);
+    public AuditReport Audit(DateTimeOffset? asOf = null) => SqlAudit.Run(this, asOf);
+
+    // ---- parameter publication ----
+
+    private const string ContentColumns = "content_version, content, note, set_utc";
+    private const string PublicationColumns = "version, content_version, blacklist_version, published_utc, payload_sha256";
+    private const string PickupColumns = "device_id, version, blacklist_version, delta, picked_up_utc";
+
+    public ParameterContent? LatestParameterContent() =>
+        Single($"SELECT {ContentColumns} FROM parameter_contents ORDER BY content_version DESC LIMIT 1", ReadContent);
+
+    public ParameterContent? FindParameterContent(uint contentVersion) =>
+        Single($"SELECT {ContentColumns} FROM parameter_contents WHERE content_version = @version", ReadContent, ("@version", contentVersion));
+
+    public ParameterPublication? LatestParameterPublication() =>
+        Single($"SELECT {PublicationColumns} FROM parameter_versions ORDER BY version DESC LIMIT 1", ReadPublication);
+
+    public ParameterPublication? FindParameterPublication(uint version) =>
+        Single($"SELECT {PublicationColumns} FROM parameter_versions WHERE version = @version", ReadPublication, ("@version", version));
+
+    public IReadOnlyList<ParameterPickup> ParameterPickups(uint? deviceId, int limit) => deviceId is { } device
+        ? Query($"SELECT {PickupColumns} FROM parameter_pickups WHERE device_id = @device ORDER BY picked_up_utc DESC, version DESC LIMIT @limit", ReadPickup, ("@device", device), ("@limit", (long)limit))
+        : Query($"SELECT {PickupColumns} FROM parameter_pickups ORDER BY picked_up_utc DESC, device_id, version DESC LIMIT @limit", ReadPickup, ("@limit", (long)limit));
+
+    public ParameterPickup? FirstPickupOfBlacklist(uint deviceId, uint blacklistVersion) => Single(
+        $"SELECT {PickupColumns} FROM parameter_pickups WHERE device_id = @device AND blacklist_version >= @blacklist ORDER BY picked_up_utc, version LIMIT 1",
+        ReadPickup,
+        ("@device", deviceId),
+        ("@blacklist", blacklistVersion));
+
+    public IReadOnlyList<OpenGap> OpenGaps(DateTimeOffset openedBefore, int limit) => Query(
+        "SELECT asn, counter_kind, counter, opened_utc FROM gaps WHERE opened_utc IS NULL OR opened_utc <= @cutoff ORDER BY asn, counter_kind, counter LIMIT @limit",
+        r => new OpenGap(AsnOf(r.GetInt64(0)), (CounterKind)r.GetInt64(1), r.GetInt64(2), r.IsDBNull(3) ? null : Instant(r.GetInt64(3))),
+        ("@cutoff", Seconds(openedBefore)),
+        ("@limit", (long)limit));
+
+    private static ParameterContent ReadContent(DbDataReader r) => new((uint)r.GetInt64(0), r.GetString(1), r.GetString(2), Instant(r.GetInt64(3)));
+
+    private static ParameterPublication ReadPublication(DbDataReader r) =>
+        new((uint)r.GetInt64(0), (uint)r.GetInt64(1), (uint)r.GetInt64(2), Instant(r.GetInt64(3)), r.GetString(4));
+
+    private static ParameterPickup ReadPickup(DbDataReader r) =>
+        new((uint)r.GetInt64(0), (uint)r.GetInt64(1), (uint)r.GetInt64(2), r.GetInt64(3) != 0, Instant(r.GetInt64(4)));
 
     private static MerchantStatement ReadStatement(DbDataReader r) => new()
     {

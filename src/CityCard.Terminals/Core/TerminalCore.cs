@@ -31,6 +31,7 @@ public sealed class TerminalCore : IDisposable
     private readonly Dictionary<ulong, PendingTransaction> pending = [];
     private readonly List<CashMovement> cash = [];
     private HashSet<ulong> blacklist = [];
+    private byte[] installedParameterFile = [];
     private ulong closedThrough;
     private uint lastBatchNumber;
 
@@ -160,20 +161,56 @@ public sealed class TerminalCore : IDisposable
     public bool IsBlacklisted(Asn asn) => blacklist.Contains(asn.Value);
 
     /// <summary>
-    /// Installs a newer signed parameter file. A wrong signature, a malformed file or a version not above the current one
-    /// is refused with <see cref="ParameterFileException"/> and the current parameters stay.
+    /// Installs a newer signed parameter file: a full file (format version 1), or a delta (format version 2) applied to
+    /// the installed version and checked against the centre's signature over the result. A wrong signature, a malformed
+    /// file or a version not above the current one is refused with <see cref="ParameterFileException"/> (a delta for
+    /// another base with <see cref="ParameterBaseMismatchException"/>) and the current parameters stay. What is written to
+    /// <c>parameters.json</c> is always the full file of the new version.
     /// </summary>
     public TerminalParameters InstallParameters(byte[] file)
     {
-        var candidate = ParameterFile.Verify(file, parameterKey);
+        ArgumentNullException.ThrowIfNull(file);
+        var full = ParameterFile.IsDelta(file) ? ParameterFile.ApplyDelta(file, installedParameterFile, parameterKey) : file;
+        var candidate = ParameterFile.Verify(full, parameterKey);
         if (candidate.Version <= Parameters.Version)
         {
-            throw new ParameterFileException($"parameter file: version {candidate.Version} is not newer than the installed version {Parameters.Version}");
+            throw new ParameterFileException($"parameter file: version {candidate.Version} is not newer than the installed version {Parameters.Version} (a rollback is refused)");
         }
 
-        WriteAtomically(Path.Combine(Directory, ParametersFile), file);
-        Apply(candidate);
+        WriteAtomically(Path.Combine(Directory, ParametersFile), full);
+        Apply(candidate, full);
         return candidate;
+    }
+
+    /// <summary>
+    /// Asks the centre for parameters newer than the installed version and installs them (see <see cref="InstallParameters"/>).
+    /// When a delta does not fit the installed base, the full file is asked for once. Returns what happened.
+    /// </summary>
+    public ParameterFetch FetchParameters(IParameterSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var had = Parameters.Version;
+        var file = source.Fetch(had);
+        if (file is null)
+        {
+            return new ParameterFetch(had, Parameters, false, false);
+        }
+
+        var delta = ParameterFile.IsDelta(file);
+        try
+        {
+            return new ParameterFetch(had, InstallParameters(file), delta, false);
+        }
+        catch (ParameterBaseMismatchException)
+        {
+            var full = source.Fetch(0) ?? throw new ParameterFileException("parameter file: the centre sent no full file when asked for one");
+            if (ParameterFile.IsDelta(full))
+            {
+                throw new ParameterFileException("parameter file: the centre sent a delta when asked for the full file");
+            }
+
+            return new ParameterFetch(had, InstallParameters(full), false, true);
+        }
     }
 
     /// <summary>Journals a completed transaction (flushed to disk before returning) and returns it with its device sequence.</summary>
@@ -389,7 +426,8 @@ public sealed class TerminalCore : IDisposable
 
         try
         {
-            Apply(ParameterFile.Verify(File.ReadAllBytes(path), parameterKey));
+            var file = File.ReadAllBytes(path);
+            Apply(ParameterFile.Verify(file, parameterKey), file);
         }
         catch (ParameterFileException e)
         {
@@ -397,9 +435,10 @@ public sealed class TerminalCore : IDisposable
         }
     }
 
-    private void Apply(TerminalParameters parameters)
+    private void Apply(TerminalParameters parameters, byte[] file)
     {
         Parameters = parameters;
+        installedParameterFile = file;
         blacklist = parameters.Blacklist.Select(a => Asn.Parse(a, "blacklist").Value).ToHashSet();
     }
 

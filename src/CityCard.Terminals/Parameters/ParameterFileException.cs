@@ -1,7 +1,7 @@
 namespace CityCard.Terminals.Parameters;
 
 /// <summary>A parameter file that is malformed, wrongly signed or not newer than the installed one.</summary>
-public sealed class ParameterFileException : Exception
+public class ParameterFileException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ParameterFileException(string message)
