@@ -45,6 +45,8 @@ public static class ClearingServer
         builder.Services.AddSingleton(new SettlementService(store, options.Clock));
         builder.Services.AddSingleton(new SuspectReview(store, options.Clock));
         builder.Services.AddSingleton(new Clearing.Loads.OnlineLoads(store, options.IssuerKeySets, options.Clock));
+        builder.Services.AddSingleton(new Clearing.Lifecycle.CardLifecycle(store, options.Products, options.Clock));
+        builder.Services.AddSingleton(new Clearing.Lifecycle.OnlineTopUps(store, options.Products.Policy, options.Clock));
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -56,6 +58,7 @@ public static class ClearingServer
         DeviceEndpoints.Map(app);
         BackOfficeEndpoints.Map(app);
         LoadEndpoints.Map(app);
+        LifecycleEndpoints.Map(app);
         ApiDocsPage.Map(app);
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
         return app;
