@@ -102,12 +102,15 @@ internal static class CardsCommands
     }
 
     private static Command Operation<T>(CliContext context, string name, string description, bool identity, bool outlet, Func<CardLifecycle, OperatorRequest, Asn, Parsed, T> work)
+        where T : class => Operation(context, name, description, identity, outlet, [], (l, op, asn, p, _) => work(l, op, asn, p));
+
+    private static Command Operation<T>(CliContext context, string name, string description, bool identity, bool outlet, Option[] extra, Func<CardLifecycle, OperatorRequest, Asn, Parsed, ParseResult, T> work)
         where T : class
     {
         var common = new Common();
         var asn = Options.Required("--asn", "the card's ASN, 16 hex digits");
         var outletOption = outlet ? Options.Required("--outlet", "the outlet operator at whose counter it happens") : null;
-        var command = common.AddTo(new Command(name, description), identity).With(asn);
+        var command = common.AddTo(new Command(name, description), identity).With(asn).With(extra);
         if (outletOption is not null)
         {
             command.Options.Add(outletOption);
@@ -118,7 +121,7 @@ internal static class CardsCommands
             var p = common.Read(parse, identity, outletOption);
             var card = Asn.Parse(parse.GetValue(asn), "--asn");
             using var store = ClearingCommands.Open(parse.GetValue(common.Db));
-            var answer = ClearingCommands.Run(() => work(new CardLifecycle(store, p.Catalog, TimeProvider.System), p.Request, card, p));
+            var answer = ClearingCommands.Run(() => work(new CardLifecycle(store, p.Catalog, TimeProvider.System), p.Request, card, p, parse));
             Print(context, p.Json, answer, Summary(answer));
             return ExitCodes.Ok;
         });
@@ -127,19 +130,18 @@ internal static class CardsCommands
     private static Command Refund(CliContext context)
     {
         var balance = Options.Optional("--card-balance", "the balance read from the card, fen (card present); omit for a lost registered card after the waiting period");
-        var command = Operation(context, "refund", "Refund and close a card: deposit + balance − fee paid out at the outlet; maker-checker above the policy amount.", true, true, (l, op, asn, p) => l.Refund(op, asn, p.CardBalance, p.Outlet!.Value, p.Identity));
-        command.Options.Add(balance);
-        Parsed.CardBalanceOption = balance;
-        return command;
+        return Operation(context, "refund", "Refund and close a card: deposit + balance − fee paid out at the outlet; maker-checker above the policy amount.", true, true, [balance], (l, op, asn, p, parse) =>
+        {
+            var fen = parse.GetValue(balance) is { } text ? Arguments.Integer(text, "--card-balance", 0, int.MaxValue) : (long?)null;
+            return l.Refund(op, asn, fen, p.Outlet!.Value, p.Identity);
+        });
     }
 
     private static Command Change(CliContext context)
     {
         var product = Options.Required("--product", "the new product");
-        var command = Operation(context, "change", "Change a card's product (the outlet writes the new card type); deposit difference in cash.", true, true, (l, op, asn, p) => l.ChangeProduct(op, asn, p.Product!, p.Outlet!.Value, p.Identity));
-        command.Options.Add(product);
-        Parsed.ProductOption = product;
-        return command;
+        return Operation(context, "change", "Change a card's product (the outlet writes the new card type); deposit difference in cash.", true, true, [product], (l, op, asn, p, parse) =>
+            l.ChangeProduct(op, asn, parse.GetValue(product)!, p.Outlet!.Value, p.Identity));
     }
 
     private static Command Adjust(CliContext context)
@@ -321,16 +323,7 @@ internal static class CardsCommands
     };
 
     /// <summary>What an operation command parsed.</summary>
-    internal sealed record Parsed(OperatorRequest Request, ProductCatalog Catalog, HolderIdentity? Identity, uint? Outlet, bool Json)
-    {
-        public static Option<string?>? CardBalanceOption { get; set; }
-
-        public static Option<string>? ProductOption { get; set; }
-
-        public long? CardBalance { get; init; }
-
-        public string? Product { get; init; }
-    }
+    internal sealed record Parsed(OperatorRequest Request, ProductCatalog Catalog, HolderIdentity? Identity, uint? Outlet, bool Json);
 
     /// <summary>The options every operation takes.</summary>
     private sealed class Common
@@ -372,9 +365,7 @@ internal static class CardsCommands
             }
 
             uint? outlet = outletOption is null ? null : (uint)Arguments.Integer(parse.GetValue(outletOption), outletOption.Name, 1, uint.MaxValue);
-            var balance = Parsed.CardBalanceOption is { } b && parse.GetResult(b) is not null ? Arguments.Integer(parse.GetValue(b), "--card-balance", 0, int.MaxValue) : (long?)null;
-            var product = Parsed.ProductOption is { } po && parse.GetResult(po) is not null ? parse.GetValue(po) : null;
-            return new Parsed(request, LoadCatalog(parse.GetValue(Products)), identity, outlet, parse.GetValue(Json)) { CardBalance = balance, Product = product };
+            return new Parsed(request, LoadCatalog(parse.GetValue(Products)), identity, outlet, parse.GetValue(Json));
         }
 
         private static OperatorRequest ParseRequest(string requestId, string? who)
