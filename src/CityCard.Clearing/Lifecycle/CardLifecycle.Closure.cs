@@ -86,7 +86,7 @@ public sealed partial class CardLifecycle
         return Once(request, "refund", Fingerprint(asn, cardBalanceFen, outletId, identity?.Name, identity?.IdNumber), (w, now) =>
         {
             RequireOutlet(w, outletId);
-            var (card, profile) = RefundCheck(w, asn, cardBalanceFen, identity, now);
+            var (card, _) = RefundCheck(w, asn, cardBalanceFen, identity, now);
             var (fee, paidOut) = RefundAmounts(card);
             if (paidOut > Policy.ApprovalAboveFen)
             {
@@ -95,7 +95,6 @@ public sealed partial class CardLifecycle
                 return new RefundAnswer("awaiting-approval", approval.ApprovalId, asn.ToString(), card.DepositFen, card.ShadowBalanceFen, fee, paidOut, null, null);
             }
 
-            _ = profile;
             return DoRefund(w, request, asn, cardBalanceFen, outletId, now, approved: false);
         });
     }
