@@ -66,6 +66,7 @@ internal static class CliApp
         yield return ClearingCommands.BuildSettle(context);
         yield return ClearingCommands.BuildAudit(context);
         yield return CentreCommands.Build(context);
+        yield return CardsCommands.Build(context);
         yield return ClearingCommands.BuildServe(context);
     }
 

@@ -47,6 +47,8 @@ public static class ClearingServer
         builder.Services.AddSingleton(new Clearing.Loads.OnlineLoads(store, options.IssuerKeySets, options.Clock));
         builder.Services.AddSingleton(new Parameters.ParameterPublisher(store, options.ParameterKey, options.Clock));
         builder.Services.AddSingleton(new GapAlarm(store, options.Clock));
+        builder.Services.AddSingleton(new Clearing.Lifecycle.CardLifecycle(store, options.Products, options.Clock));
+        builder.Services.AddSingleton(new Clearing.Lifecycle.OnlineTopUps(store, options.Products.Policy, options.Clock));
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -59,6 +61,7 @@ public static class ClearingServer
         BackOfficeEndpoints.Map(app);
         LoadEndpoints.Map(app);
         ParameterEndpoints.Map(app);
+        LifecycleEndpoints.Map(app);
         ApiDocsPage.Map(app);
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
         return app;

@@ -41,6 +41,12 @@ public sealed record ServerOptions
     /// <summary>The time source.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>Card products and lifecycle policy (default: the built-in presets/products.json).</summary>
+    public CityCard.Clearing.Lifecycle.ProductCatalog Products { get; init; } = CityCard.Clearing.Lifecycle.ProductCatalog.Default;
+
+    /// <summary>The payment gateway's notification secret (default: the published DEMO secret, not for production).</summary>
+    public byte[] PaymentGatewaySecret { get; init; } = CityCard.Clearing.Lifecycle.GatewaySignature.DemoSecret;
+
     /// <summary>Pipeline limits.</summary>
     public ClearingOptions Clearing { get; init; } = new();
 }

@@ -55,7 +55,7 @@ public sealed class ClearingCommandTests : IDisposable
         var audit = Run("audit", "--db", db, "--json");
         Assert.Equal(0, audit.ExitCode);
         var invariants = JsonDocument.Parse(audit.Out).RootElement.GetProperty("invariants");
-        Assert.Equal(6, invariants.GetArrayLength());
+        Assert.Equal(8, invariants.GetArrayLength());
         Assert.All(invariants.EnumerateArray(), i => Assert.True(i.GetProperty("ok").GetBoolean()));
     }
 

@@ -21,6 +21,12 @@ public static class Invariants
     /// <summary>6. Settlement paid to each merchant = its accepted purchases − commission.</summary>
     public const string SettlementNet = "settlement-equals-purchases-minus-commission";
 
+    /// <summary>7. The operator log's hash chain is intact: no entry removed or altered.</summary>
+    public const string OperatorLogChained = "operator-log-chain-intact";
+
+    /// <summary>8. Each card's pending credits account equals its unclaimed pending credits.</summary>
+    public const string PendingCreditsHeld = "pending-credits-equal-unclaimed-credits";
+
     /// <summary>The title of an invariant by number.</summary>
     public static string Title(int number) => number switch
     {
@@ -30,6 +36,8 @@ public static class Invariants
         4 => "every uploaded record is stored with exactly one outcome and every accepted one is posted once",
         5 => "per card, the counters of accepted records have no duplicates",
         6 => "settlement paid to each merchant equals its accepted purchases minus commission",
-        _ => throw new ArgumentOutOfRangeException(nameof(number), number, "invariants are numbered 1..6"),
+        7 => "the operator log's hash chain is intact (no entry removed or altered)",
+        8 => "each card's pending credits account equals its unclaimed pending credits",
+        _ => throw new ArgumentOutOfRangeException(nameof(number), number, "invariants are numbered 1..8"),
     };
 }

@@ -9,6 +9,9 @@ public readonly record struct Account(AccountKind Kind, long Sub)
     /// <summary>A card's float account.</summary>
     public static Account CardFloat(Security.Ep.Asn asn) => new(AccountKind.CardFloat, unchecked((long)asn.Value));
 
+    /// <summary>A card's pending credits account.</summary>
+    public static Account PendingCredit(Security.Ep.Asn asn) => new(AccountKind.PendingCredits, unchecked((long)asn.Value));
+
     /// <summary>A merchant's payable.</summary>
     public static Account Payable(uint merchantId) => new(AccountKind.MerchantPayable, merchantId);
 
@@ -19,7 +22,7 @@ public readonly record struct Account(AccountKind Kind, long Sub)
     public static Account Of(AccountKind kind) => new(kind, 0);
 
     /// <inheritdoc />
-    public override string ToString() => Kind == AccountKind.CardFloat
+    public override string ToString() => Kind is AccountKind.CardFloat or AccountKind.PendingCredits
         ? $"{Kind}:{unchecked((ulong)Sub):X16}"
         : $"{Kind}:{Sub}";
 }

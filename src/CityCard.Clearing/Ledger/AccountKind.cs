@@ -26,4 +26,16 @@ public enum AccountKind : byte
 
     /// <summary>Settlement bank (asset): where payouts leave and outlet remittances arrive.</summary>
     SettlementBank = 7,
+
+    /// <summary>Pending credits (liability, per card; sub-account = ASN): value paid or recovered for a card and not yet written to it.</summary>
+    PendingCredits = 8,
+
+    /// <summary>Payment gateway (asset): online payments the gateway collected for the centre, less refunds made through it.</summary>
+    PaymentGateway = 9,
+
+    /// <summary>Card fee income (the centre's revenue from refund and replacement fees).</summary>
+    CardFeeIncome = 10,
+
+    /// <summary>Manual adjustments (expense): goodwill credits granted by operators under maker-checker.</summary>
+    ManualAdjustments = 11,
 }

@@ -37,4 +37,7 @@ public sealed record LoadRequest
 
     /// <summary>The card's MAC1.</summary>
     public required uint Mac1 { get; init; }
+
+    /// <summary>True when the load writes the card's pending credits (online top-ups, recovered value) instead of cash: the amount must be their sum.</summary>
+    public bool ClaimCredits { get; init; }
 }

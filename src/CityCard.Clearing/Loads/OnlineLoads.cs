@@ -62,14 +62,23 @@ public sealed class OnlineLoads
             throw new ClearingInputException("load: MAC1 does not verify (not a genuine card, or the request was altered)");
         }
 
+        var now = Clock.Now(clock);
+
+        // The card's online counter settles the loads it was authorised before and never confirmed (docs/lifecycle.md).
+        Lifecycle.CreditClaims.AtContact(w, card, request.OnlineCounter, request.Mac1, now);
         if (w.FindPendingLoad(request.Asn, request.OnlineCounter) is { } existing)
         {
-            return existing.DeviceId == deviceId && existing.AmountFen == request.AmountFen && existing.BalanceBeforeFen == request.BalanceBeforeFen
+            var kept = w.LoadMac1(request.Asn, request.OnlineCounter);
+            return existing.DeviceId == deviceId && existing.AmountFen == request.AmountFen && existing.BalanceBeforeFen == request.BalanceBeforeFen && (kept is null || kept == request.Mac1)
                 ? existing
                 : throw new ClearingInputException($"load: online counter {request.OnlineCounter} of card {request.Asn} is already authorised for another load");
         }
 
-        var now = Clock.Now(clock);
+        if (request.ClaimCredits)
+        {
+            Lifecycle.CreditClaims.Reserve(w, request, deviceId);
+        }
+
         var hostTime = new BcdDateTime(now.UtcDateTime + BusinessCalendar.ChinaOffset);
         var pending = new PendingLoad
         {
@@ -85,6 +94,7 @@ public sealed class OnlineLoads
             AuthorisedUtc = now,
         };
         w.SavePendingLoad(pending);
+        w.SetLoadMac1(request.Asn, request.OnlineCounter, request.Mac1);
         return pending;
     });
 
@@ -107,6 +117,7 @@ public sealed class OnlineLoads
 
         var confirmed = pending with { Status = LoadStatus.Confirmed };
         w.SavePendingLoad(confirmed);
+        Lifecycle.CreditClaims.Claim(w, confirmed, Clock.Now(clock), "load TAC confirmed");
         return confirmed;
     });
 

@@ -9,7 +9,7 @@ using CityCard.Security.Ep;
 namespace CityCard.Clearing.Storage;
 
 /// <summary>Queries over the clearing database.</summary>
-public interface IClearingReader
+public partial interface IClearingReader
 {
     /// <summary>A stored setting, or null.</summary>
     string? GetSetting(string key);

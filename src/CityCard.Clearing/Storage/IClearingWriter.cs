@@ -8,7 +8,7 @@ using CityCard.Security.Ep;
 namespace CityCard.Clearing.Storage;
 
 /// <summary>Changes to the clearing database, and the lookups the pipeline makes inside its write transaction.</summary>
-public interface IClearingWriter : IClearingReader
+public partial interface IClearingWriter : IClearingReader
 {
     /// <summary>Stores a setting.</summary>
     void SetSetting(string key, string value);

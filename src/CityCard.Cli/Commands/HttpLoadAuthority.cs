@@ -17,6 +17,9 @@ namespace CityCard.Cli.Commands;
 /// </summary>
 internal sealed class HttpLoadAuthority(HttpClient client, Uri centre, uint deviceId, byte[] uploadKey, TimeProvider clock) : ILoadAuthority
 {
+    /// <summary>True when the loads write the card's pending credits at the centre (no cash), docs/lifecycle.md.</summary>
+    public bool ClaimCredits { get; init; }
+
     public LoadAuthorization Authorize(LoadRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -32,6 +35,7 @@ internal sealed class HttpLoadAuthority(HttpClient client, Uri centre, uint devi
             ["random"] = Hex.Format(request.CardRandom),
             ["terminal"] = request.Terminal.ToString(),
             ["mac1"] = Hex.Format(request.Mac1),
+            ["claimCredits"] = ClaimCredits,
         });
         if (!ok)
         {

@@ -19,6 +19,8 @@ namespace CityCard.Cli.Commands;
 /// <summary><c>citycard terminal …</c>: try each terminal by hand against card and PSAM files.</summary>
 internal static class TerminalCommands
 {
+    private static readonly System.Text.Json.JsonSerializerOptions WebJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     public static Command Build(CliContext context)
     {
         var terminal = new Command("terminal", "Offline terminals over card and PSAM files: bus, pos, taxi, outlet, kiosk, door; batches and upload.");
@@ -217,7 +219,113 @@ internal static class TerminalCommands
 
                 return ExitCodes.Ok;
             });
-        return Group("outlet", "Card sale and top-up outlet.", load, sell, report);
+        return Group("outlet", "Card sale and top-up outlet.", load, sell, report, OutletClaim(context), OutletRefund(context), OutletSellProduct(context));
+    }
+
+    private static Command OutletClaim(CliContext context)
+    {
+        var common = new Common();
+        var card = Options.Required("--card", "the card file");
+        var psam = Options.Required("--psam", "the outlet's PSAM file");
+        var centre = Options.Required("--centre", "the centre's URL (its pending credits, and the signed online load)");
+        return new Command("claim", "Write the card's pending credits (online top-ups, a replaced card's value) with an online load; no cash taken; once even if torn.")
+            .With([card, psam, centre, .. common.All])
+            .Does(parse =>
+            {
+                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, parse.GetValue(card), parse.GetValue(psam), 0);
+                using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                var centreUri = CentreUri(parse.GetValue(centre)!);
+                var asn = session.Card!.Asn;
+                var credits = new CentreClient(client, centreUri).Get($"api/cards/{asn}/credits", $"the pending credits of {asn}");
+                // Credits still reserved by an earlier, torn claim are included: the centre lapses that load when the card
+                // shows the same online counter, or it was written and the recovery below finishes it.
+                var open = credits.EnumerateArray().Where(c => c.GetProperty("status").GetString() is "available" or "reserved").Sum(c => c.GetProperty("amountFen").GetInt64());
+                var outlet = new TopUpOutlet(session.Core, new HttpLoadAuthority(client, centreUri, session.Core.Config.DeviceId, Security.Hex.Parse(session.Core.Config.UploadKey, "uploadKey", 16), TimeProvider.System) { ClaimCredits = true }, session.Psam!.Terminal);
+                if (open == 0)
+                {
+                    throw new CliFailure($"card {asn} has no pending credits at the centre");
+                }
+
+                return session.Finish(context, outlet.Claim(session.Card!, open));
+            });
+    }
+
+    private static Command OutletRefund(CliContext context)
+    {
+        var common = new Common();
+        var card = Options.Required("--card", "the card file");
+        var psam = Options.Required("--psam", "the outlet's PSAM file");
+        var centre = Options.Required("--centre", "the centre's URL");
+        var who = Options.Required("--clerk", "the counter operator's name (recorded in the centre's operator log)");
+        var requestId = Options.Optional("--request-id", "the request's id (default: a new one)");
+        var name = Options.Optional("--name", "the holder's name (registered cards)");
+        var id = Options.Optional("--id-number", "the holder's ID number (registered cards)");
+        return new Command("refund", "Refund a card at the counter: its balance is read from the card, the centre checks it and pays deposit + balance − fee; the card is blocked.")
+            .With([card, psam, centre, who, requestId, name, id, .. common.All])
+            .Does(parse =>
+            {
+                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, parse.GetValue(card), parse.GetValue(psam), 0);
+                using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                var centreClient = new CentreClient(client, CentreUri(parse.GetValue(centre)!));
+                var outlet = new TopUpOutlet(session.Core, new IssuerLoadAuthority(session.KeySet(context, parse.GetValue(common.Keys))), session.Psam!.Terminal);
+                var result = outlet.Refund(
+                    session.Card!,
+                    (asn, balance) =>
+                    {
+                        var body = new System.Text.Json.Nodes.JsonObject
+                        {
+                            ["requestId"] = parse.GetValue(requestId) ?? "outlet-" + Guid.NewGuid().ToString("N"),
+                            ["operator"] = parse.GetValue(who),
+                            ["outletId"] = session.Core.Config.OperatorId,
+                            ["cardBalanceFen"] = balance,
+                            ["holderName"] = parse.GetValue(name),
+                            ["idNumber"] = parse.GetValue(id),
+                        };
+                        var answer = centreClient.Post($"api/cards/{asn}/refund", body, $"the refund of {asn}");
+                        return answer.GetProperty("status").GetString() == "done"
+                            ? (true, answer.GetProperty("paidOutFen").GetInt64(), $"Refunded {PurchaseTerminal.Yuan(answer.GetProperty("paidOutFen").GetInt64())} (deposit {PurchaseTerminal.Yuan(answer.GetProperty("depositFen").GetInt64())} + balance {PurchaseTerminal.Yuan(balance)} − fee {PurchaseTerminal.Yuan(answer.GetProperty("feeFen").GetInt64())})")
+                            : (false, 0, $"The refund needs a second operator: approval {answer.GetProperty("approvalId").GetInt64()}, then refund again after it is approved");
+                    },
+                    new MaintenanceKeyBlocker(session.KeySet(context, parse.GetValue(common.Keys))));
+                return session.Finish(context, result);
+            });
+    }
+
+    private static Command OutletSellProduct(CliContext context)
+    {
+        var common = new Common();
+        var output = Options.Required("--out", "the new card file");
+        var psam = Options.Required("--psam", "the outlet's PSAM file");
+        var centre = Options.Required("--centre", "the centre's URL: it allocates the ASN and registers the card");
+        var product = Options.Required("--product", "product name (citycard cards products)");
+        var who = Options.Required("--clerk", "the counter operator's name (recorded in the centre's operator log)");
+        var requestId = Options.Optional("--request-id", "the request's id: repeat it to personalise the same card again after a failure");
+        var name = Options.Optional("--name", "the holder's name (registered products)");
+        var id = Options.Optional("--id-number", "the holder's ID number (registered products)");
+        return new Command("sell-product", "Sell a card of a product: the centre allocates the ASN (check digit) and posts the deposit; the outlet personalises it.")
+            .With([output, psam, centre, product, who, requestId, name, id, .. common.All])
+            .Does(parse =>
+            {
+                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, null, parse.GetValue(psam), 0);
+                using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                var answer = new CentreClient(client, CentreUri(parse.GetValue(centre)!)).Post("api/lifecycle/sales", new System.Text.Json.Nodes.JsonObject
+                {
+                    ["requestId"] = parse.GetValue(requestId) ?? "outlet-" + Guid.NewGuid().ToString("N"),
+                    ["operator"] = parse.GetValue(who),
+                    ["product"] = parse.GetValue(product),
+                    ["outletId"] = session.Core.Config.OperatorId,
+                    ["holderName"] = parse.GetValue(name),
+                    ["idNumber"] = parse.GetValue(id),
+                }, "the sale");
+                var sale = System.Text.Json.JsonSerializer.Deserialize<Clearing.Lifecycle.SaleAnswer>(answer, WebJson)!;
+                var card = LifecycleCards.Personalise(CardFiles.KeySet(context, parse.GetValue(common.Keys), EpAlgorithm.Des), sale);
+                CardCommands.Save(card, parse.GetValue(output)!);
+                var outlet = new TopUpOutlet(session.Core, new IssuerLoadAuthority(session.KeySet(context, parse.GetValue(common.Keys))), session.Psam!.Terminal);
+                outlet.RecordSale(card.Asn, sale.DepositFen);
+                context.Out.WriteLine($"sold card {sale.Asn} ({sale.Product}, {sale.CardType}), deposit {PurchaseTerminal.Yuan(sale.DepositFen)} taken; registered by the centre; written to {parse.GetValue(output)}");
+                session.Save();
+                return ExitCodes.Ok;
+            });
     }
 
     private static Command Kiosk(CliContext context)

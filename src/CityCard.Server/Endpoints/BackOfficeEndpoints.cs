@@ -175,7 +175,7 @@ internal static class BackOfficeEndpoints
         return problem is null;
     }
 
-    private static bool TryAsn(string text, out Asn asn, out IResult? problem)
+    internal static bool TryAsn(string text, out Asn asn, out IResult? problem)
     {
         try
         {

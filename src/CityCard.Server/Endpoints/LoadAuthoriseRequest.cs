@@ -32,4 +32,7 @@ public sealed record LoadAuthoriseRequest
 
     /// <summary>MAC1, 8 hex digits.</summary>
     public string? Mac1 { get; init; }
+
+    /// <summary>True when the load writes the card's pending credits (the amount must be their sum) instead of cash.</summary>
+    public bool ClaimCredits { get; init; }
 }

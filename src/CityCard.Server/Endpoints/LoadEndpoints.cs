@@ -58,6 +58,7 @@ internal static class LoadEndpoints
                 Random = Word(r.Random, "random"),
                 Terminal = TerminalId.Parse(r.Terminal, "terminal"),
                 Mac1 = Word(r.Mac1, "mac1"),
+                ClaimCredits = r.ClaimCredits,
             };
         }
         catch (ArgumentException e)

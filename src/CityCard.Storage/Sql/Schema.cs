@@ -116,6 +116,43 @@ internal static class Schema
             ],
             ["UPDATE gaps SET opened_utc = CAST(strftime('%s', 'now') AS INTEGER) WHERE opened_utc IS NULL"],
             ["UPDATE gaps SET opened_utc = CAST(EXTRACT(EPOCH FROM now()) AS BIGINT) WHERE opened_utc IS NULL"]),
+        new Migration(
+            5,
+            "card lifecycle: products and holders, pending credits, operator log, idempotent requests, approvals",
+            [
+                """
+                CREATE TABLE card_profiles (asn BIGINT PRIMARY KEY, product TEXT NOT NULL, holder_name TEXT NULL, id_number TEXT NULL,
+                  valid_until BIGINT NOT NULL, concession_valid_until BIGINT NULL, lost_utc BIGINT NULL, lost_balance_fen BIGINT NULL,
+                  closed_as TEXT NULL, closed_utc BIGINT NULL, replaced_by BIGINT NULL, replaces BIGINT NULL, statement TEXT NULL)
+                """,
+                """
+                CREATE TABLE pending_credits (credit_id BIGINT PRIMARY KEY, asn BIGINT NOT NULL, source TEXT NOT NULL, reference TEXT NOT NULL UNIQUE,
+                  amount_fen BIGINT NOT NULL, status BIGINT NOT NULL, created_utc BIGINT NOT NULL, load_counter BIGINT NULL, load_device BIGINT NULL,
+                  settled_utc BIGINT NULL)
+                """,
+                "CREATE INDEX pending_credits_card ON pending_credits (asn)",
+                "CREATE INDEX pending_credits_open ON pending_credits (status, created_utc)",
+                """
+                CREATE TABLE operator_log (sequence BIGINT PRIMARY KEY, operator TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL, at_utc BIGINT NOT NULL,
+                  before_state TEXT NOT NULL, after_state TEXT NOT NULL, request_id TEXT NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
+                """,
+                "CREATE TABLE operations (request_id TEXT PRIMARY KEY, operation TEXT NOT NULL, fingerprint TEXT NOT NULL, answer TEXT NOT NULL, created_utc BIGINT NOT NULL)",
+                """
+                CREATE TABLE approvals (approval_id BIGINT PRIMARY KEY, operation TEXT NOT NULL, subject TEXT NOT NULL, amount_fen BIGINT NOT NULL, maker TEXT NOT NULL,
+                  request_id TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, checker TEXT NULL, created_utc BIGINT NOT NULL, decided_utc BIGINT NULL)
+                """,
+                "ALTER TABLE pending_loads ADD COLUMN mac1 BIGINT NULL",
+                "CREATE INDEX pending_loads_open ON pending_loads (status, authorised_utc)",
+                "CREATE INDEX pending_loads_card ON pending_loads (asn, status)",
+            ],
+            [
+                "CREATE TRIGGER operator_log_no_update BEFORE UPDATE ON operator_log BEGIN SELECT RAISE(ABORT, 'the operator log is append-only'); END",
+                "CREATE TRIGGER operator_log_no_delete BEFORE DELETE ON operator_log BEGIN SELECT RAISE(ABORT, 'the operator log is append-only'); END",
+            ],
+            [
+                "CREATE FUNCTION operator_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the operator log is append-only'; END $$",
+                "CREATE TRIGGER operator_log_append_only BEFORE UPDATE OR DELETE ON operator_log FOR EACH ROW EXECUTE FUNCTION operator_log_append_only()",
+            ]),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -5,7 +5,7 @@ using CityCard.Clearing.Settlement;
 namespace CityCard.Storage.Sql;
 
 /// <summary>The DESIGN.md §6 invariants as portable SQL over the whole database, with figures and named differences.</summary>
-internal static class SqlAudit
+internal static partial class SqlAudit
 {
     private const int MaxListed = 50;
 
@@ -29,7 +29,7 @@ internal static class SqlAudit
             };
         }
 
-        return new AuditReport([LedgerBalances(s), CardFloat(s), shadow, RecordsAccounted(s), UniqueCounters(s), SettlementNet(s)])
+        return new AuditReport([LedgerBalances(s), CardFloat(s), shadow, RecordsAccounted(s), UniqueCounters(s), SettlementNet(s), OperatorLogChained(s), PendingCreditsHeld(s)])
         {
             Warnings = longOpen is { Gaps: > 0 } alarm
                 ? [string.Create(CultureInfo.InvariantCulture, $"{alarm.Gaps} gaps on {alarm.Cards} cards have been open longer than the {alarm.Days}-day waiting period{(alarm.Oldest is { } oldest ? $" (the oldest since {SqlSession.Instant(oldest):yyyy-MM-dd HH:mm:ss} UTC)" : string.Empty)}; list them with 'citycard centre gaps'")]
@@ -133,7 +133,8 @@ internal static class SqlAudit
         var rows = s.Query(
             """
             SELECT c.asn, c.shadow_balance_fen, COALESCE(l.balance_after_fen, c.opening_balance_fen),
-                   c.open_gaps + COALESCE(h.holes, 0) FROM cards c
+                   c.open_gaps + COALESCE(h.holes, 0), CASE WHEN cp.closed_as IS NULL THEN 0 ELSE 1 END FROM cards c
+            LEFT JOIN card_profiles cp ON cp.asn = c.asn
             LEFT JOIN (SELECT asn, balance_after_fen, ROW_NUMBER() OVER (PARTITION BY asn ORDER BY order_time DESC, counter_kind DESC, counter DESC) AS position
                        FROM records WHERE outcome = 1 AND counter_kind <> 3) l ON l.asn = c.asn AND l.position = 1
             LEFT JOIN (SELECT asn, COUNT(*) AS holes FROM
@@ -144,16 +145,20 @@ internal static class SqlAudit
             """,
             // A card whose accepted records do not chain yet has records still on their way (a late outlet or bus batch);
             // like a card with an open counter gap, it is counted, not judged, until they arrive.
-            r => (Asn: SqlSession.AsnOf(r.GetInt64(0)), Shadow: r.GetInt64(1), Card: r.GetInt64(2), Gaps: r.GetInt64(3)));
-        var withGaps = rows.Count(r => r.Gaps > 0);
+            // A card closed by the lifecycle (refunded or replaced) had its value paid out or moved: its shadow balance must be 0.
+            r => (Asn: SqlSession.AsnOf(r.GetInt64(0)), Shadow: r.GetInt64(1), Card: r.GetInt64(2), Gaps: r.GetInt64(3), Closed: r.GetInt64(4) == 1));
+        var closed = rows.Count(r => r.Closed);
+        var withGaps = rows.Count(r => r.Gaps > 0 && !r.Closed);
         var differences = rows
-            .Where(r => r.Gaps == 0 && r.Shadow != r.Card)
+            .Where(r => !r.Closed && r.Gaps == 0 && r.Shadow != r.Card)
             .Select(r => $"card {r.Asn}: shadow balance {r.Shadow} fen, the card reported {r.Card} fen after its last cleared transaction")
             .ToList();
+        differences.AddRange(rows.Where(r => r.Closed && r.Shadow != 0).Select(r => $"card {r.Asn}: closed (refunded or replaced) with a shadow balance of {r.Shadow} fen, not 0"));
         var figures = new Dictionary<string, long>
         {
-            ["cardsChecked"] = rows.Count - withGaps,
+            ["cardsChecked"] = rows.Count - withGaps - closed,
             ["cardsWithOpenGaps"] = withGaps,
+            ["cardsClosed"] = closed,
             ["openGaps"] = s.Scalar("SELECT COUNT(*) FROM gaps"),
             ["cardsDisagreeing"] = differences.Count,
         };

@@ -30,7 +30,10 @@ internal sealed class SqlClearingStore : IClearingStore
             throw new StorageException($"{Description}: the schema is version {current}, newer than this program's {Schema.LatestVersion}; upgrade the program");
         }
 
-        foreach (var migration in Schema.Migrations.Where(m => m.Version > current))
+        // Every migration not yet recorded is applied, in order: a migration numbered below one already applied (branches
+        // merged in another order than they were numbered) is not skipped.
+        var applied = session.Query("SELECT version FROM schema_version", r => r.GetInt64(0)).ToHashSet();
+        foreach (var migration in Schema.Migrations.Where(m => !applied.Contains(m.Version)))
         {
             var specific = dialect.Kind == DatabaseKind.Sqlite ? migration.SqliteOnly : migration.PostgresOnly;
             foreach (var statement in migration.Common.Concat(specific))

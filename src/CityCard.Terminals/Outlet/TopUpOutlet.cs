@@ -31,8 +31,46 @@ public sealed class TopUpOutlet
     /// <summary>The centre's registry for card sales (null: the outlet sells offline and registers later).</summary>
     public ICardRegistrar? Registrar { get; init; }
 
+    /// <summary>Marks a journalled load as a claim of the centre's pending credits (no cash taken); not part of the record.</summary>
+    private const uint ClaimMarker = 0x434C_4149;
+
     /// <summary>Loads <paramref name="amountFen"/> paid in cash; first finishes a torn load of the same card.</summary>
-    public TapResult Load(IApduChannel card, long amountFen)
+    public TapResult Load(IApduChannel card, long amountFen) => Load(card, amountFen, claim: false);
+
+    /// <summary>
+    /// Writes the card's pending credits held by the centre (online payments, a replaced card's value): an online load of
+    /// exactly their sum, authorised as a claim (the authority must send it as one), no cash taken. Torn writes finish
+    /// like cash loads: once, by GET TRANSACTION PROVE or the card's online counter at the centre.
+    /// </summary>
+    public TapResult Claim(IApduChannel card, long amountFen) => Load(card, amountFen, claim: true);
+
+    /// <summary>
+    /// Refund at the counter: reads the card's balance, asks <paramref name="refund"/> (the centre) to refund it, and
+    /// blocks the card's application when the centre closed the card. Returns the centre's message.
+    /// </summary>
+    public TapResult Refund(IApduChannel card, Func<Security.Ep.Asn, long, (bool Closed, long PaidOutFen, string Message)> refund, ICardBlocker blocker)
+    {
+        ArgumentNullException.ThrowIfNull(refund);
+        ArgumentNullException.ThrowIfNull(blocker);
+        var reading = CardReader.Read(card, 1);
+        if (reading.Outcome != ReadOutcome.Read || reading.PublicInfo is null || reading.Balance is not { } balance)
+        {
+            return new TapResult(TapOutcome.PresentAgain, "Card not read — present it again (nothing refunded)");
+        }
+
+        var (closed, paidOut, message) = refund(reading.PublicInfo.Asn, balance);
+        if (!closed)
+        {
+            return new TapResult(TapOutcome.Refused, message);
+        }
+
+        Core.AppendCash(new CashMovement("refund", -paidOut, reading.PublicInfo.Asn.ToString(), Core.Clock.GetUtcNow()));
+        return blocker.Block(card)
+            ? new TapResult(TapOutcome.Completed, message + " — card blocked", null, balance)
+            : new TapResult(TapOutcome.Completed, message + " — the card could not be blocked: keep it (it is on the blacklist)", null, balance);
+    }
+
+    private TapResult Load(IApduChannel card, long amountFen, bool claim)
     {
         if (amountFen is <= 0 or > 100_000_00)
         {
@@ -49,7 +87,7 @@ public sealed class TopUpOutlet
             }
         }
 
-        var context = new RecordContext { MerchantId = Core.Config.OperatorId, FullFareFen = amountFen };
+        var context = new RecordContext { MerchantId = Core.Config.OperatorId, FullFareFen = amountFen, Extra1 = claim ? ClaimMarker : 0 };
 
         // The approved load is journalled before CREDIT, so an outlet that dies after the card's credit can finish it.
         PendingTransaction? intent = null;
@@ -67,14 +105,14 @@ public sealed class TopUpOutlet
             case LoadOutcome.Completed:
             {
                 var record = Journal(result.Record!);
-                Core.AppendCash(new CashMovement("load", amountFen, record.Asn.ToString(), Core.Clock.GetUtcNow()));
-                return new TapResult(TapOutcome.Completed, $"Loaded {PurchaseTerminal.Yuan(amountFen)} — balance {PurchaseTerminal.Yuan(record.BalanceAfterFen)}", record, record.BalanceAfterFen);
+                TakeCash(context, record);
+                return new TapResult(TapOutcome.Completed, $"{(claim ? "Credited" : "Loaded")} {PurchaseTerminal.Yuan(amountFen)} — balance {PurchaseTerminal.Yuan(record.BalanceAfterFen)}", record, record.BalanceAfterFen);
             }
 
             case LoadOutcome.TacInvalid:
             {
                 var record = Journal(result.Record!);
-                Core.AppendCash(new CashMovement("load", amountFen, record.Asn.ToString(), Core.Clock.GetUtcNow()));
+                TakeCash(context, record);
                 return new TapResult(TapOutcome.Refused, "Card loaded but its TAC did not verify — reported to the centre", record, record.BalanceAfterFen);
             }
 
@@ -115,6 +153,10 @@ public sealed class TopUpOutlet
         return card;
     }
 
+    /// <summary>Journals the deposit of a card the centre sold (it allocated the ASN and registered it) and the outlet personalised.</summary>
+    public void RecordSale(Security.Ep.Asn asn, long depositFen) =>
+        Core.AppendCash(new CashMovement("deposit", depositFen, asn.ToString(), Core.Clock.GetUtcNow()));
+
     /// <summary>The shift report: loads and cash by reason since the journal began.</summary>
     public ShiftReport Report()
     {
@@ -149,13 +191,22 @@ public sealed class TopUpOutlet
         };
     }
 
+    // A claim writes value the centre already holds: no cash changes hands at the counter.
+    private void TakeCash(RecordContext context, TransactionRecord record)
+    {
+        if (context.Extra1 != ClaimMarker)
+        {
+            Core.AppendCash(new CashMovement("load", record.AmountFen, record.Asn.ToString(), Core.Clock.GetUtcNow()));
+        }
+    }
+
     private TapResult? Recover(IApduChannel card, PendingTransaction pending)
     {
         var result = exchange.Recover(card, pending.ToLoadRequest(), pending.ToAuthorization());
         if (result.Record is { } proven)
         {
             var record = Core.AppendResolving(ToRecord(proven, pending.Context, RecordMarks.RecoveredByProve), pending.Sequence);
-            Core.AppendCash(new CashMovement("load", record.AmountFen, record.Asn.ToString(), Core.Clock.GetUtcNow()));
+            TakeCash(pending.Context, record);
             return new TapResult(TapOutcome.Recovered, $"The earlier load of {PurchaseTerminal.Yuan(record.AmountFen)} completed — balance {PurchaseTerminal.Yuan(record.BalanceAfterFen)}", record, record.BalanceAfterFen);
         }
 

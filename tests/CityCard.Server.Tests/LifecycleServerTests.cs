@@ -1,0 +1,181 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CityCard.Clearing.Lifecycle;
+using CityCard.Clearing.Registry;
+using CityCard.Records;
+using CityCard.Security.Ep;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+
+namespace CityCard.Server.Tests;
+
+/// <summary>The card lifecycle and online top-up over HTTP, in process over a SQLite file.</summary>
+public sealed class LifecycleServerTests : IAsyncDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("citycard-lifecycle-").FullName;
+    private readonly MovableClock clock = new(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero));
+    private WebApplication? app;
+    private int requests;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task SaleLossReplacement_OverHttp_IdempotentRefusalsAsProblemsAuditOk()
+    {
+        var client = await StartAsync();
+        var products = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/products", UriKind.Relative), Ct);
+        Assert.Equal(6, products.GetProperty("products").GetArrayLength());
+
+        var sale = new JsonObject { ["requestId"] = "sale-1", ["operator"] = "alice", ["product"] = "registered", ["outletId"] = 12, ["holderName"] = "Zhang Wei", ["idNumber"] = "220202199001011234" };
+        var first = await Post(client, "/api/lifecycle/sales", sale);
+        var replay = await Post(client, "/api/lifecycle/sales", sale);
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(first.Body.GetRawText(), replay.Body.GetRawText());
+        var asn = first.Body.GetProperty("asn").GetString()!;
+
+        var noOperator = await Post(client, "/api/lifecycle/sales", new JsonObject { ["requestId"] = "x", ["product"] = "anonymous", ["outletId"] = 12 });
+        Assert.Equal(HttpStatusCode.BadRequest, noOperator.Status);
+        Assert.Contains("operator", noOperator.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var badAsn = await Post(client, "/api/cards/XYZ/loss", Identity("r"));
+        Assert.Equal(HttpStatusCode.BadRequest, badAsn.Status);
+        var unknown = await Post(client, "/api/cards/2144999999999999/loss", Identity("r2"));
+        Assert.Equal(HttpStatusCode.Conflict, unknown.Status);
+        var noIdentity = await Post(client, $"/api/cards/{asn}/loss", new JsonObject { ["requestId"] = "r3", ["operator"] = "alice" });
+        Assert.Equal(HttpStatusCode.BadRequest, noIdentity.Status);
+
+        var loss = await Post(client, $"/api/cards/{asn}/loss", Identity("loss-1"));
+        Assert.Equal(HttpStatusCode.OK, loss.Status);
+        var second = await Post(client, $"/api/cards/{asn}/loss", Identity("loss-2"));
+        Assert.Equal(HttpStatusCode.Conflict, second.Status);
+        Assert.Contains("already reported lost", second.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var early = await Post(client, $"/api/cards/{asn}/replacement", Identity("rep-1", outlet: 12));
+        Assert.Equal(HttpStatusCode.Conflict, early.Status);
+        var provisional = await client.GetFromJsonAsync<JsonElement>(new Uri($"/api/cards/{asn}/statement", UriKind.Relative), Ct);
+        Assert.False(provisional.GetProperty("final").GetBoolean());
+
+        clock.Now = clock.Now.AddDays(8);
+        var replaced = await Post(client, $"/api/cards/{asn}/replacement", Identity("rep-2", outlet: 12));
+        Assert.Equal(HttpStatusCode.OK, replaced.Status);
+        Assert.True(replaced.Body.GetProperty("statement").GetProperty("final").GetBoolean());
+        var log = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/operator-log?limit=50", UriKind.Relative), Ct);
+        Assert.Equal(["card-sale", "loss-report", "replacement", "card-sale"], log.EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+        await AssertAuditOk(client);
+    }
+
+    [Fact]
+    public async Task PaymentNotification_SignedOnceUnsignedRefused_HealedAfterDays()
+    {
+        var client = await StartAsync();
+        var sale = await Post(client, "/api/lifecycle/sales", new JsonObject { ["requestId"] = "s", ["operator"] = "alice", ["product"] = "anonymous", ["outletId"] = 12 });
+        var asn = sale.Body.GetProperty("asn").GetString()!;
+        var body = Encoding.UTF8.GetBytes(new JsonObject { ["paymentId"] = "P-77", ["asn"] = asn, ["amountFen"] = 5_000 }.ToJsonString());
+
+        var unsigned = await Notify(client, body, "00");
+        var first = await NotifyFull(client, body, GatewaySignature.Compute(GatewaySignature.DemoSecret, body));
+        var duplicate = await NotifyFull(client, body, GatewaySignature.Compute(GatewaySignature.DemoSecret, body));
+        var wrongKey = await Notify(client, body, GatewaySignature.Compute(Encoding.UTF8.GetBytes("another secret"), body));
+
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Unauthorized), (unsigned, first.Status, duplicate.Status, wrongKey));
+        Assert.Equal(first.Body.GetRawText(), duplicate.Body.GetRawText());
+        var credits = await client.GetFromJsonAsync<JsonElement>(new Uri($"/api/cards/{asn}/credits", UriKind.Relative), Ct);
+        Assert.Equal(1, credits.GetArrayLength());
+
+        clock.Now = clock.Now.AddDays(31);
+        var heal = await Post(client, "/api/credits/heal", new JsonObject { ["requestId"] = "heal-1", ["operator"] = "night-job" });
+        Assert.Equal(5_000, heal.Body.GetProperty("refundedFen").GetInt64());
+        await AssertAuditOk(client);
+    }
+
+    [Fact]
+    public async Task Refund_AboveApprovalAmount_ApprovedByAnotherOperatorOverHttp()
+    {
+        var client = await StartAsync();
+        var sale = await Post(client, "/api/lifecycle/sales", new JsonObject { ["requestId"] = "s", ["operator"] = "alice", ["product"] = "anonymous", ["outletId"] = 12 });
+        var asn = sale.Body.GetProperty("asn").GetString()!;
+        await Post(client, $"/api/cards/{asn}/adjustments", new JsonObject { ["requestId"] = "a", ["operator"] = "alice", ["amountFen"] = 100, ["reason"] = "test" });
+
+        var refused = await Post(client, $"/api/cards/{asn}/refund", new JsonObject { ["requestId"] = "f0", ["operator"] = "alice", ["outletId"] = 12, ["cardBalanceFen"] = 0 });
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        Assert.Contains("pending credits", refused.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var missingAmount = await Post(client, $"/api/cards/{asn}/adjustments", new JsonObject { ["requestId"] = "a2", ["operator"] = "alice", ["reason"] = "x" });
+        Assert.Equal(HttpStatusCode.BadRequest, missingAmount.Status);
+        var big = await Post(client, $"/api/cards/{asn}/adjustments", new JsonObject { ["requestId"] = "a3", ["operator"] = "alice", ["amountFen"] = 80_000, ["reason"] = "goodwill" });
+        var id = big.Body.GetProperty("approvalId").GetInt64();
+        var self = await Post(client, $"/api/approvals/{id}/approve", new JsonObject { ["requestId"] = "ap1", ["operator"] = "alice" });
+        var other = await Post(client, $"/api/approvals/{id}/approve", new JsonObject { ["requestId"] = "ap2", ["operator"] = "bob" });
+
+        Assert.Equal(HttpStatusCode.Conflict, self.Status);
+        Assert.Equal("done", other.Body.GetProperty("adjustment").GetProperty("status").GetString());
+        await AssertAuditOk(client);
+    }
+
+    private JsonObject Identity(string requestId, uint? outlet = null)
+    {
+        var body = new JsonObject { ["requestId"] = requestId + "-" + Interlocked.Increment(ref requests), ["operator"] = "alice", ["holderName"] = "Zhang Wei", ["idNumber"] = "220202199001011234" };
+        if (outlet is { } id)
+        {
+            body["outletId"] = id;
+        }
+
+        return body;
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> Post(HttpClient client, string path, JsonObject body)
+    {
+        using var response = await client.PostAsJsonAsync(new Uri(path, UriKind.Relative), body, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    private static async Task<HttpStatusCode> Notify(HttpClient client, byte[] body, string signature) =>
+        (await NotifyFull(client, body, signature)).Status;
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> NotifyFull(HttpClient client, byte[] body, string signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/payments/notify", UriKind.Relative)) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add(GatewaySignature.Header, signature);
+        using var response = await client.SendAsync(request, Ct);
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone());
+    }
+
+    private static async Task AssertAuditOk(HttpClient client)
+    {
+        var audit = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/audit", UriKind.Relative), Ct);
+        Assert.True(audit.GetProperty("ok").GetBoolean(), audit.GetRawText());
+    }
+
+    private async Task<HttpClient> StartAsync()
+    {
+        var options = new ServerOptions { Database = "sqlite:" + Path.Combine(directory, "centre.db"), Clock = clock };
+        app = ClearingServer.Build(options, configure: b => b.WebHost.UseTestServer());
+        var registry = (CentreRegistry)app.Services.GetService(typeof(CentreRegistry))!;
+        registry.AddMerchant(12, "Outlet", "outlet", 0);
+        registry.AddDevice(44, DeviceKind.TopUpOutlet, 12, new TerminalId(0x0000_0003_0001));
+        await app.StartAsync(Ct);
+        return app.GetTestClient();
+    }
+
+    private sealed class MovableClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+}
