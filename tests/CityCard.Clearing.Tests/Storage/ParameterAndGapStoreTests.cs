@@ -103,7 +103,7 @@ public sealed class ParameterAndGapStoreTests(PostgresServer server)
         var version = world.Database.Store.Migrate();
         var gaps = world.Database.Store.Read(r => r.OpenGaps(DateTimeOffset.MaxValue.AddYears(-1), 100));
 
-        Assert.Equal(4, version);
+        Assert.True(version >= 4, $"migrated to {version}"); // later migrations (5: lifecycle) are already applied; 4 is filled in
         Assert.Equal(4, gaps.Count);
         Assert.All(gaps, g => Assert.NotNull(g.OpenedUtc));
         Assert.Null(world.Database.Store.Read(r => r.LatestParameterPublication()));
