@@ -22,8 +22,23 @@ public sealed partial class CitySimulation
             case SimAction.TopUpIfLow:
                 if (card.Card.Purse.Balance < e.A && !card.Card.IsBlocked)
                 {
-                    var outlet = outlets[(card.Index + e.Second) % outlets.Count];
-                    Tap(outlet, card.Card, random, genuine: true, reader => outlet.Outlet!.Load(reader, 5000 + ((card.Index % 4) * 5000)));
+                    var amount = 5000 + ((card.Index % 4) * 5000);
+                    if (e.B == 1 && Stream("online", (card.Index * 31) + e.Second).NextDouble() < preset.OnlineTopUpShare)
+                    {
+                        PayOnline(card, amount);
+                    }
+                    else
+                    {
+                        var outlet = outlets[(card.Index + e.Second) % outlets.Count];
+                        Tap(outlet, card.Card, random, genuine: true, reader => outlet.Outlet!.Load(reader, amount));
+                    }
+                }
+
+                break;
+            case SimAction.ClaimCredits:
+                if (card.PendingCreditFen > 0 && !card.Card.IsBlocked)
+                {
+                    Claim(card, random);
                 }
 
                 break;
@@ -122,7 +137,7 @@ public sealed partial class CitySimulation
     /// Presents a card, sometimes tearing the transaction (the holder presents it again at once), sometimes crashing the
     /// terminal in the middle of a journal write (it restarts and the holder presents the card again).
     /// </summary>
-    private void Tap(SimTerminal terminal, SoftCard card, Random random, bool genuine, Func<IApduChannel, TapResult> action)
+    private TapResult Tap(SimTerminal terminal, SoftCard card, Random random, bool genuine, Func<IApduChannel, TapResult> action)
     {
         TapResult result;
         if (random.NextDouble() < faults.TerminalCrashRate)
@@ -162,6 +177,7 @@ public sealed partial class CitySimulation
 
         Count(result, terminal, genuine);
         AfterTap(terminal, random);
+        return result;
     }
 
     /// <summary>The terminal will lose power while writing its second journal entry of the next transaction (the record, after the card debited).</summary>
@@ -236,7 +252,7 @@ public sealed partial class CitySimulation
         terminal.Pos = terminal.Pos is null ? null : new Terminals.Pos.MerchantPos(terminal.Purchase!);
         terminal.Taxi = terminal.Taxi is null ? null : new Terminals.Taxi.TaxiMeter(terminal.Purchase!);
         terminal.Kiosk = terminal.Kiosk is null ? null : new Terminals.Kiosk.UtilityKiosk(terminal.Purchase!, new Terminals.Kiosk.FileBillService(billsPath));
-        terminal.Outlet = terminal.Outlet is null ? null : new Terminals.Outlet.TopUpOutlet(terminal.Core, loadAuthority, terminal.Psam!.Terminal);
+        terminal.Outlet = terminal.Outlet is null ? null : new Terminals.Outlet.TopUpOutlet(terminal.Core, terminal.LoadHost!, terminal.Psam!.Terminal);
         terminal.Door = terminal.Door is null ? null : new Terminals.Door.DoorReader(terminal.Core);
     }
 
@@ -262,6 +278,61 @@ public sealed partial class CitySimulation
         if (terminal.Core.CloseBatch() is not null)
         {
             Truth.Batches++;
+        }
+    }
+
+    /// <summary>
+    /// The holder pays online: the payment gateway notifies the centre (sometimes twice), which credits the card's account
+    /// as a pending credit; the card gets the value at its next outlet visit.
+    /// </summary>
+    private void PayOnline(SimCard card, long amountFen)
+    {
+        var paymentId = $"pay-{card.Card.Asn}-{clock.GetUtcNow().ToUnixTimeSeconds()}";
+        var answer = topUps.Notify(paymentId, card.Card.Asn, amountFen);
+        if (Stream("notify", card.Index + (int)(clock.GetUtcNow().ToUnixTimeSeconds() % 100_000)).NextDouble() < faults.DuplicatePaymentNotificationRate)
+        {
+            Truth.DuplicatePaymentNotifications++;
+            var again = topUps.Notify(paymentId, card.Card.Asn, amountFen);
+            if (again.PendingCreditId != answer.PendingCreditId)
+            {
+                throw new InvalidOperationException($"payment {paymentId} notified twice became two credits ({answer.PendingCreditId}, {again.PendingCreditId})");
+            }
+        }
+
+        creditIds.Add(answer.PendingCreditId);
+        card.PendingCreditFen += amountFen;
+        Truth.OnlineTopUps++;
+        Truth.OnlineTopUpFen += amountFen;
+    }
+
+    /// <summary>Writes the card's pending credits at an outlet: a load authorised by the centre as a claim, no cash taken.</summary>
+    private void Claim(SimCard card, Random random)
+    {
+        var outlet = outlets[card.Index % outlets.Count];
+        var host = outlet.LoadHost!;
+        var before = card.Card.Purse.Balance;
+        var amount = card.PendingCreditFen;
+        host.ClaimCredits = true;
+        TapResult result;
+        try
+        {
+            result = Tap(outlet, card.Card, random, genuine: true, reader => outlet.Outlet!.Claim(reader, amount));
+        }
+        finally
+        {
+            host.ClaimCredits = false;
+        }
+
+        if (result.Outcome is TapOutcome.Completed or TapOutcome.Recovered)
+        {
+            if (card.Card.Purse.Balance != before + amount)
+            {
+                throw new InvalidOperationException($"card {card.Card.Asn}: claimed {amount} fen but its balance went from {before} to {card.Card.Purse.Balance}");
+            }
+
+            card.PendingCreditFen = 0;
+            Truth.CreditsClaimed++;
+            Truth.CreditsClaimedFen += amount;
         }
     }
 }

@@ -71,7 +71,8 @@ public sealed partial class CitySimulation
         for (var o = 0; o < preset.Outlets; o++)
         {
             var terminal = AddTerminal(40_000u + (uint)o, DeviceKind.TopUpOutlet, CardCompany, 0, parameters, random);
-            terminal.Outlet = new TopUpOutlet(terminal.Core, loadAuthority, terminal.Psam!.Terminal);
+            terminal.LoadHost = new CentreLoadHost(onlineLoads, terminal.DeviceId);
+            terminal.Outlet = new TopUpOutlet(terminal.Core, terminal.LoadHost, terminal.Psam!.Terminal);
             outlets.Add(terminal);
         }
 
@@ -104,7 +105,40 @@ public sealed partial class CitySimulation
                 sales.Clear();
             }
         }
+
+        // The holders' details of registered cards, and where the centre's card numbering continues after the migration.
+        store.Write(w =>
+        {
+            foreach (var card in cards)
+            {
+                w.SaveProfile(Profile(card));
+            }
+
+            foreach (var city in new[] { desKeys.HomeCity, sm4Keys.HomeCity }.Distinct())
+            {
+                w.SetSetting("card-serial-" + city, nextSerial.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            return 0;
+        });
     }
+
+    private Clearing.Lifecycle.CardProfile Profile(SimCard card) => new()
+    {
+        Asn = card.Card.Asn,
+        Product = card.Type switch
+        {
+            CardType.Student => "student",
+            CardType.Elder => "elderly",
+            CardType.Disabled => "disabled",
+            CardType.Staff => "staff",
+            _ => card.Holder is null ? "anonymous" : "registered",
+        },
+        HolderName = card.Holder?.Name,
+        IdNumber = card.Holder?.IdNumber,
+        ValidUntil = FirstDay.AddYears(4),
+        ConcessionValidUntil = card.Type is CardType.Student or CardType.Elder or CardType.Disabled ? FirstDay.AddYears(1) : null,
+    };
 
     private void RegisterOperators()
     {
@@ -214,13 +248,15 @@ public sealed partial class CitySimulation
             .ToList(),
     };
 
-    private SimCard IssueCard(Random random, bool registerOpening, List<Clearing.Registry.CardSale>? bulk = null)
+    private SimCard IssueCard(Random random, bool registerOpening, List<Clearing.Registry.CardSale>? bulk = null, (Asn Asn, SimCard Lost)? replacing = null)
     {
         var index = cards.Count;
-        var type = PickType(random);
-        var algorithm = random.NextDouble() < preset.Sm4Share ? EpAlgorithm.Sm4 : EpAlgorithm.Des;
+        var type = replacing?.Lost.Type ?? PickType(random);
+        var algorithm = replacing?.Lost.Algorithm ?? (random.NextDouble() < preset.Sm4Share ? EpAlgorithm.Sm4 : EpAlgorithm.Des);
         var keys = algorithm == EpAlgorithm.Des ? desKeys : sm4Keys;
-        var asn = AsnNumbering.Create(keys.HomeCity, nextSerial++);
+
+        // Cards migrated before the first day are numbered here; later ones take the centre's next number.
+        var asn = replacing?.Asn ?? (bulk is not null ? AsnNumbering.Create(keys.HomeCity, nextSerial++) : AsnNumbering.Create(keys.HomeCity, store.Write(w => w.NextCardSerial(keys.HomeCity))));
         var card = new CardIssuer(keys).Issue(
             new CardIssueRequest
             {
@@ -242,6 +278,23 @@ public sealed partial class CitySimulation
             }
         }
 
+        if (replacing is { Lost: var lost })
+        {
+            // The centre registered the replacement itself (deposit carried over, the old card's value as a pending credit).
+            return new SimCard(index, card, type)
+            {
+                Algorithm = algorithm,
+                HomeRoute = lost.HomeRoute,
+                HomeStop = lost.HomeStop,
+                WorkRoute = lost.WorkRoute,
+                WorkStop = lost.WorkStop,
+                Community = lost.Community,
+                Household = lost.Household,
+                Place = lost.Place,
+                Holder = lost.Holder,
+            };
+        }
+
         var purse = card.Purse;
         var sale = new Clearing.Registry.CardSale(asn, keys.HomeCity, (byte)type, preset.DepositFen, purse.Balance, purse.OfflineCounter, purse.OnlineCounter, CardCompany);
         if (bulk is null)
@@ -252,10 +305,15 @@ public sealed partial class CitySimulation
         {
             bulk.Add(sale);
         }
+
+        var holderRandom = Stream("holder", index);
+        var registered = type != CardType.Ordinary || holderRandom.NextDouble() < preset.RegisteredShare;
         var home = random.Next(preset.BusRoutes);
         var work = random.NextDouble() < 0.4 ? home : random.Next(preset.BusRoutes);
         return new SimCard(index, card, type)
         {
+            Algorithm = algorithm,
+            Holder = registered ? new Clearing.Lifecycle.HolderIdentity($"Holder {index + 1}", $"2202{holderRandom.Next(100_000_000):D8}{index % 10_000:D4}X") : null,
             HomeRoute = home,
             HomeStop = random.Next(preset.StopsPerRoute),
             WorkRoute = work,

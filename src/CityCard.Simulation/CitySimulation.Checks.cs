@@ -37,6 +37,15 @@ public sealed partial class CitySimulation
             "every clone flagged",
             Truth.CloneUses == 0 || suspects.Count > 0,
             $"{Truth.CloneUses} clone uses, {suspects.Count} suspect"));
+        checks.Add(new SimulationCheck(
+            "every online payment credited once",
+            creditIds.Count == Truth.OnlineTopUps,
+            $"{Truth.OnlineTopUps} payments ({Truth.DuplicatePaymentNotifications} notified twice), {creditIds.Count} pending credits"));
+        var unclaimed = cards.Sum(c => c.PendingCreditFen);
+        checks.Add(new SimulationCheck(
+            "every pending credit written to its card once or still waiting",
+            unclaimed + Truth.CreditsClaimedFen == Truth.OnlineTopUpFen + Truth.RecoveredFen,
+            $"paid online {Truth.OnlineTopUpFen} fen, recovered from {Truth.Replacements} lost cards {Truth.RecoveredFen} fen; written to cards {Truth.CreditsClaimedFen} fen ({Truth.CreditsClaimed} claims), waiting {unclaimed} fen"));
         var journalled = terminals.Where(t => t.Kind != Records.DeviceKind.TaxiCollector).Sum(t => t.Core.AllRecords.Count(r => !IsForged(r)));
         var received = CentreTotals.Accepted + CentreTotals.Suspect + CentreTotals.Duplicate;
         checks.Add(new SimulationCheck(

@@ -5,6 +5,7 @@ using CityCard.Cards.Cos;
 using CityCard.Cards.Chip;
 using CityCard.Clearing.Settlement;
 using CityCard.Records;
+using CityCard.Security.Ep;
 using CityCard.Simulation.World;
 using CityCard.Terminals.Common;
 using CityCard.Terminals.Parameters;
@@ -24,6 +25,7 @@ public sealed partial class CitySimulation
         events.Sort((a, b) => a.Second != b.Second ? a.Second.CompareTo(b.Second) : a.Order.CompareTo(b.Order));
         var random = Stream("faults", dayIndex);
         var lossDone = false;
+        var replacementsDone = false;
         var sold = 0;
         var salesDue = SalesSchedule(dayIndex);
         var taps = System.Diagnostics.Stopwatch.StartNew();
@@ -35,6 +37,12 @@ public sealed partial class CitySimulation
             {
                 ReportLosses(dayIndex, finderCards);
                 lossDone = true;
+            }
+
+            if (!replacementsDone && e.Second >= 12 * 3600)
+            {
+                ReplaceLostCards(dayIndex, random);
+                replacementsDone = true;
             }
 
             while (sold < salesDue.Count && salesDue[sold] <= e.Second)
@@ -89,6 +97,12 @@ public sealed partial class CitySimulation
         foreach (var card in cards)
         {
             var r = Stream($"day{dayIndex}", card.Index);
+            if (card.PendingCreditFen > 0 && !card.Lost)
+            {
+                // Paid online (or recovered from a lost card) yesterday: the holder passes an outlet in the morning.
+                Add((7 * 3600) + r.Next(2 * 3600), card.Index, SimAction.ClaimCredits);
+            }
+
             if (card.Lost || r.NextDouble() > preset.ActiveShare)
             {
                 continue;
@@ -134,7 +148,7 @@ public sealed partial class CitySimulation
                 Add((9 * 3600) + r.Next(9 * 3600), card.Index, SimAction.Bill, r.Next(preset.Kiosks));
             }
 
-            Add((19 * 3600) + r.Next(2 * 3600), card.Index, SimAction.TopUpIfLow, (int)preset.TopUpBelowFen);
+            Add((19 * 3600) + r.Next(2 * 3600), card.Index, SimAction.TopUpIfLow, (int)preset.TopUpBelowFen, 1);
             if (r.NextDouble() < faults.ClonedCardRate)
             {
                 var clone = SoftCard.FromImage(card.Card.ToImage(), new SoftCardOptions { Random = new SeededRandomSource(unchecked((seed * 977) + card.Index + dayIndex)) });
@@ -208,10 +222,11 @@ public sealed partial class CitySimulation
     {
         var r = Stream("losses", dayIndex);
         var lost = new List<int>();
-        for (var n = 0; n < preset.LossReportsPerDay && cards.Count > 0; n++)
+        // Only registered cards can be reported lost (the holder proves who they are); a few draws find anonymous ones.
+        for (var n = 0; n < preset.LossReportsPerDay * 4 && lost.Count < preset.LossReportsPerDay && cards.Count > 0; n++)
         {
             var index = r.Next(cards.Count);
-            if (!cards[index].Lost && !lost.Contains(index))
+            if (cards[index] is { Lost: false, Holder: not null } && !lost.Contains(index))
             {
                 lost.Add(index);
             }
@@ -229,8 +244,10 @@ public sealed partial class CitySimulation
 
         foreach (var index in lostToday.Order())
         {
-            registry.ReportLost(cards[index].Card.Asn, "reported lost by the cardholder");
-            cards[index].Lost = true;
+            var card = cards[index];
+            lifecycle.ReportLoss(new Clearing.Lifecycle.OperatorRequest($"loss-{card.Card.Asn}", "outlet clerk"), card.Card.Asn, card.Holder!);
+            card.Lost = true;
+            card.LostOnDay = dayIndex;
             Truth.LossReports++;
         }
 
@@ -265,6 +282,30 @@ public sealed partial class CitySimulation
         }
     }
 
+    /// <summary>
+    /// Lost cards whose waiting period has passed are replaced at an outlet: the centre issues the new card with the old
+    /// one's recoverable value (its loss statement) as a pending credit, which the outlet writes to the new card at once.
+    /// </summary>
+    private void ReplaceLostCards(int dayIndex, Random random)
+    {
+        var due = cards.Where(c => c is { Lost: true, Replaced: false, LostOnDay: { } d } && dayIndex - d >= preset.LossWaitingDays).ToList();
+        foreach (var lost in due)
+        {
+            var answer = lifecycle.Replace(new Clearing.Lifecycle.OperatorRequest($"replace-{lost.Card.Asn}", "outlet clerk"), lost.Card.Asn, lost.Holder!, CardCompany);
+            var asn = Asn.Parse(answer.NewCard.Asn, "asn");
+            var replacement = IssueCard(Stream("replacement", lost.Index), registerOpening: false, replacing: (asn, lost));
+            cards.Add(replacement);
+            lost.Replaced = true;
+            Truth.Replacements++;
+            Truth.RecoveredFen += answer.RecoveredFen;
+            if (answer.RecoveredFen > 0)
+            {
+                replacement.PendingCreditFen = answer.RecoveredFen;
+                Claim(replacement, random);
+            }
+        }
+    }
+
     private List<int> SalesSchedule(int dayIndex)
     {
         var r = Stream("sales", dayIndex);
@@ -276,6 +317,11 @@ public sealed partial class CitySimulation
         var outlet = outlets[random.Next(outlets.Count)];
         var card = IssueCard(Stream("newcard", cards.Count), registerOpening: false);
         cards.Add(card);
+        store.Write(w =>
+        {
+            w.SaveProfile(Profile(card));
+            return 0;
+        });
         outlet.Core.AppendCash(new Terminals.Core.CashMovement("deposit", preset.DepositFen, card.Card.Asn.ToString(), clock.GetUtcNow()));
         Truth.CardsSold++;
         var load = outlet.Outlet!.Load(card.Card, 5000 + (random.Next(4) * 5000));

@@ -72,6 +72,10 @@ public sealed partial class CitySimulation : IDisposable
     private readonly ClearingService clearing;
     private readonly SettlementService settlement;
     private readonly MultiLoadAuthority loadAuthority;
+    private readonly Clearing.Loads.OnlineLoads onlineLoads;
+    private readonly Clearing.Lifecycle.CardLifecycle lifecycle;
+    private readonly Clearing.Lifecycle.OnlineTopUps topUps;
+    private readonly HashSet<long> creditIds = [];
     private readonly string billsPath;
     private uint parameterVersion = 1;
     private long nextSerial = 1;
@@ -90,6 +94,11 @@ public sealed partial class CitySimulation : IDisposable
         clearing = new ClearingService(store, desKeys, TacKeyRing.Demo(), clock);
         settlement = new SettlementService(store, clock);
         loadAuthority = new MultiLoadAuthority([desKeys, sm4Keys], clock);
+        onlineLoads = new Clearing.Loads.OnlineLoads(store, [desKeys, sm4Keys], clock);
+        var catalog = Clearing.Lifecycle.ProductCatalog.Default;
+        catalog = catalog.WithPolicy(catalog.Policy with { WaitingPeriodDays = preset.LossWaitingDays });
+        lifecycle = new Clearing.Lifecycle.CardLifecycle(store, catalog, clock);
+        topUps = new Clearing.Lifecycle.OnlineTopUps(store, catalog.Policy, clock);
         Directory.CreateDirectory(output);
         billsPath = Path.Combine(output, "bills.json");
         Build();

@@ -60,6 +60,27 @@ public sealed class GroundTruth
     /// <summary>New cards sold.</summary>
     public int CardsSold { get; set; }
 
+    /// <summary>Online top-ups paid (each a distinct payment id).</summary>
+    public int OnlineTopUps { get; set; }
+
+    /// <summary>Fen paid online.</summary>
+    public long OnlineTopUpFen { get; set; }
+
+    /// <summary>Payment notifications the gateway sent twice.</summary>
+    public int DuplicatePaymentNotifications { get; set; }
+
+    /// <summary>Pending credits written to cards at an outlet.</summary>
+    public int CreditsClaimed { get; set; }
+
+    /// <summary>Fen written to cards from pending credits.</summary>
+    public long CreditsClaimedFen { get; set; }
+
+    /// <summary>Lost cards replaced after the waiting period.</summary>
+    public int Replacements { get; set; }
+
+    /// <summary>Value recovered from lost cards onto their replacements.</summary>
+    public long RecoveredFen { get; set; }
+
     /// <summary>Batch files written.</summary>
     public int Batches { get; set; }
 }

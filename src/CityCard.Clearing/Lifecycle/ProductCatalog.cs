@@ -116,6 +116,9 @@ public sealed class ProductCatalog
     /// <summary>True when the catalog has a product of this name.</summary>
     public bool Has(string name) => byName.ContainsKey(name);
 
+    /// <summary>The same products under another lifecycle policy (a simulated city's waiting period, say).</summary>
+    public ProductCatalog WithPolicy(LifecyclePolicy policy) => new(policy ?? throw new ArgumentNullException(nameof(policy)), Products, Source);
+
     private static LifecyclePolicy ReadPolicy(PolicyShape p, string source)
     {
         void Require(bool ok, string problem)

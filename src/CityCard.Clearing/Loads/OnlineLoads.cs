@@ -44,7 +44,9 @@ public sealed class OnlineLoads
             throw new ClearingInputException($"load: device {deviceId} is not an active top-up outlet with terminal {request.Terminal}");
         }
 
-        if (request.AmountFen is <= 0 or > int.MaxValue || request.BalanceBeforeFen + request.AmountFen > int.MaxValue)
+        // An overdrawn card (a product with an overdraft limit) reports a negative balance: the card keeps it as a signed
+        // 32-bit number, and the MACs cover those four bytes.
+        if (request.AmountFen is <= 0 or > int.MaxValue || request.BalanceBeforeFen < int.MinValue || request.BalanceBeforeFen + request.AmountFen > int.MaxValue)
         {
             throw new ClearingInputException($"load: amount {request.AmountFen} fen is not a loadable amount");
         }
@@ -57,7 +59,7 @@ public sealed class OnlineLoads
 
         var keys = CardKeys(request.Algorithm, request.KeyVersion, request.City, request.Asn);
         var session = EpMacs.LoadSessionKey(keys.Load, request.Random, request.OnlineCounter);
-        if (EpMacs.LoadMac1(session, checked((uint)request.BalanceBeforeFen), checked((uint)request.AmountFen), TransactionType.Load, request.Terminal) != request.Mac1)
+        if (EpMacs.LoadMac1(session, unchecked((uint)(int)request.BalanceBeforeFen), checked((uint)request.AmountFen), TransactionType.Load, request.Terminal) != request.Mac1)
         {
             throw new ClearingInputException("load: MAC1 does not verify (not a genuine card, or the request was altered)");
         }
@@ -109,7 +111,7 @@ public sealed class OnlineLoads
 
         var card = w.FindCard(asn) ?? throw new ClearingInputException($"load: card {asn} is not registered");
         var keys = CardKeys(algorithm, keyVersion, card.City, asn);
-        var expected = EpMacs.LoadTac(keys.TacKey, checked((uint)(pending.BalanceBeforeFen + pending.AmountFen)), onlineCounter, checked((uint)pending.AmountFen), TransactionType.Load, pending.Terminal, pending.HostDateTime);
+        var expected = EpMacs.LoadTac(keys.TacKey, unchecked((uint)(int)(pending.BalanceBeforeFen + pending.AmountFen)), onlineCounter, checked((uint)pending.AmountFen), TransactionType.Load, pending.Terminal, pending.HostDateTime);
         if (expected != tac)
         {
             throw new ClearingInputException("load: the TAC does not verify");

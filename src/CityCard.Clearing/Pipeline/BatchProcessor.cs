@@ -33,6 +33,7 @@ internal sealed class BatchProcessor
     // Set by the balance-chain check when a record's balance is explained by a record of the other counter kind that has
     // not arrived yet (say, a load from an outlet whose batch comes after the bus's); Accept reserves a gap for it.
     private CounterKind? unseenOtherKind;
+    private int unseenOtherCount;
     private readonly DateTime closedChinaTime;
 
     public BatchProcessor(IClearingWriter writer, TacKeyRing tacKeys, ClearingOptions options, BatchHeader header)
@@ -136,6 +137,7 @@ internal sealed class BatchProcessor
 
         Merchant? merchant = null;
         unseenOtherKind = null;
+        unseenOtherCount = 0;
         var reason = record.Kind == RecordKind.Access ? CheckAccess(record, key, raw) : Check(record, key, ref order, raw, out merchant);
         result = result with { Reason = reason, Order = order };
         switch (reason.Outcome())
@@ -303,31 +305,43 @@ internal sealed class BatchProcessor
 
         // Purchases and loads count on separate counters, so a record of the other kind that is still on its way leaves
         // no counter gap: a balance that rose without a load waits for a load, one that fell without a purchase waits for
-        // purchases. One such hole (before or after the record) is reserved as a gap; anything else breaks the chain.
-        var mismatchBefore = record.BalanceBeforeFen != expectedBefore;
-        var mismatchAfter = after is { } successor && successor.BalanceBeforeFen != record.BalanceAfterFen;
-        if (mismatchBefore && mismatchAfter)
+        // purchases. Such a hole before the record, after it, or both (an outlet's batch with two loads arriving after the
+        // bus's purchase between them) is reserved as a gap of the other kind; a hole only the record's own kind could
+        // explain before it breaks the chain.
+        var other = key.Kind == CounterKind.Online ? CounterKind.Offline : CounterKind.Online;
+        var holes = 0;
+        if (record.BalanceBeforeFen != expectedBefore)
         {
-            return ReasonCode.BalanceChainBroken;
+            if (Unseen(expectedBefore, record.BalanceBeforeFen) != other)
+            {
+                // Before the record this kind's counters are contiguous, so nothing of this kind can be missing there.
+                return ReasonCode.BalanceChainBroken;
+            }
+
+            holes++;
         }
 
-        var (from, to) = mismatchBefore ? (expectedBefore, record.BalanceBeforeFen) : (record.BalanceAfterFen, after?.BalanceBeforeFen ?? record.BalanceAfterFen);
-        if (from == to)
+        if (after is { } successor && successor.BalanceBeforeFen != record.BalanceAfterFen)
         {
-            return null;
+            if (Unseen(record.BalanceAfterFen, successor.BalanceBeforeFen) != other)
+            {
+                // After it, this card's later records of the same kind simply have not arrived; they are checked when they do.
+                return holes == 0 ? null : ReasonCode.BalanceChainBroken;
+            }
+
+            holes++;
         }
 
-        var unseen = to > from ? CounterKind.Online : CounterKind.Offline;
-        if (unseen == key.Kind)
+        if (holes > 0)
         {
-            // Before the record this kind's counters are contiguous, so nothing of this kind can be missing there: broken.
-            // After it, this card's later records of the same kind simply have not arrived; they are checked when they do.
-            return mismatchBefore ? ReasonCode.BalanceChainBroken : null;
+            unseenOtherKind = other;
+            unseenOtherCount = holes;
         }
 
-        unseenOtherKind = unseen;
         return null;
     }
+
+    private static CounterKind Unseen(long from, long to) => to > from ? CounterKind.Online : CounterKind.Offline;
 
     private ReasonCode? CheckContext(TransactionRecord record, CardAccount card)
     {
@@ -376,11 +390,16 @@ internal sealed class BatchProcessor
         if (unseenOtherKind is { } other)
         {
             var reserved = card.Next(other);
-            gapsOpened.Add(new RecordKey(record.Asn, other, reserved));
-            openGaps++;
+            for (var hole = 0; hole < unseenOtherCount; hole++)
+            {
+                gapsOpened.Add(new RecordKey(record.Asn, other, reserved + hole));
+                openGaps++;
+            }
+
+            var end = reserved + unseenOtherCount;
             card = other == CounterKind.Online
-                ? card with { OnlineNext = reserved + 1, OnlineSeenNext = Math.Max(card.OnlineSeenNext, reserved + 1) }
-                : card with { OfflineNext = reserved + 1, OfflineSeenNext = Math.Max(card.OfflineSeenNext, reserved + 1) };
+                ? card with { OnlineNext = end, OnlineSeenNext = Math.Max(card.OnlineSeenNext, end) }
+                : card with { OfflineNext = end, OfflineSeenNext = Math.Max(card.OfflineSeenNext, end) };
             reason = ReasonCode.ClearedOpensGap;
         }
 

@@ -168,7 +168,8 @@ internal static class SimulateCommands
         faults.AddRow("Duplicate uploads", t.DuplicateUploads.ToString(CultureInfo.InvariantCulture), $"{r.ReplayedUploads} answered from the first receipt");
         faults.AddRow("Late / lost batches", $"{t.LateBatches} / {t.LostBatches}", "delivered later, gaps filled");
         faults.AddRow("Skewed terminal clocks", t.SkewedTerminals.ToString(CultureInfo.InvariantCulture), "accepted within the date window");
-        faults.AddRow("Lost cards", $"{t.LossReports} reported", $"{t.LostCardUsesBeforeBlacklist} uses before the blacklist arrived, {t.LostCardUsesRefused} refused after");
+        faults.AddRow("Lost cards", $"{t.LossReports} reported", $"{t.LostCardUsesBeforeBlacklist} uses before the blacklist arrived, {t.LostCardUsesRefused} refused after; {t.Replacements} replaced, {Terminals.Common.PurchaseTerminal.Yuan(t.RecoveredFen)} recovered");
+        faults.AddRow("Duplicate payment notifications", t.DuplicatePaymentNotifications.ToString(CultureInfo.InvariantCulture), $"{t.OnlineTopUps} online top-ups ({Terminals.Common.PurchaseTerminal.Yuan(t.OnlineTopUpFen)}) credited once each; {t.CreditsClaimed} pending credits written at outlets");
         console.Write(faults);
         var checks = new Table().Title("Checks (last day)").AddColumns("Check", "Result", "Detail");
         foreach (var check in r.Checks[^1])
@@ -235,6 +236,13 @@ internal static class SimulateCommands
                 ["lostCardUsesBeforeBlacklist"] = t.LostCardUsesBeforeBlacklist,
                 ["lostCardUsesRefused"] = t.LostCardUsesRefused,
                 ["cardsSold"] = t.CardsSold,
+                ["onlineTopUps"] = t.OnlineTopUps,
+                ["onlineTopUpFen"] = t.OnlineTopUpFen,
+                ["duplicatePaymentNotifications"] = t.DuplicatePaymentNotifications,
+                ["creditsClaimed"] = t.CreditsClaimed,
+                ["creditsClaimedFen"] = t.CreditsClaimedFen,
+                ["replacements"] = t.Replacements,
+                ["recoveredFen"] = t.RecoveredFen,
                 ["batches"] = t.Batches,
             },
             ["centre"] = new JsonObject

@@ -87,6 +87,15 @@ public sealed record CityPreset
     /// <summary>Registered cards reported lost per day.</summary>
     public int LossReportsPerDay { get; init; }
 
+    /// <summary>Share of ordinary cards sold as registered (holder's name and ID number kept; can be reported lost). Concession and staff cards are always registered.</summary>
+    public double RegisteredShare { get; init; } = 0.4;
+
+    /// <summary>Share of low-balance top-ups paid online (a pending credit written to the card at its next outlet visit).</summary>
+    public double OnlineTopUpShare { get; init; } = 0.25;
+
+    /// <summary>Days a lost card waits for late offline uploads before it is replaced (the centre's waiting period).</summary>
+    public int LossWaitingDays { get; init; } = 7;
+
     /// <summary>Terminal batch size limit.</summary>
     public int BatchMaxRecords { get; init; } = 500;
 

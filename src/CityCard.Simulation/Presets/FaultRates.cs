@@ -37,6 +37,9 @@ public sealed record FaultRates
     /// <summary>Share of cards reported lost that a finder keeps using before the blacklist reaches the terminals.</summary>
     public double LostCardUseRate { get; init; }
 
+    /// <summary>Share of online payments whose notification the payment gateway sends twice.</summary>
+    public double DuplicatePaymentNotificationRate { get; init; }
+
     /// <summary>All faults off.</summary>
     public static FaultRates None { get; } = new();
 
@@ -53,5 +56,6 @@ public sealed record FaultRates
         TerminalCrashRate = 0.0005,
         ClockSkewRate = 0.05,
         LostCardUseRate = 1.0,
+        DuplicatePaymentNotificationRate = 0.05,
     };
 }

@@ -70,11 +70,13 @@ public static class PresetCatalog
         Require(p.TripsPerRider is >= 0 and <= 10 && p.ShopsPerCard is >= 0 and <= 10, "tripsPerRider and shopsPerCard are 0..10");
         Require(p.TaxiShare is >= 0 and <= 1 && p.BillShare is >= 0 and <= 1, "taxiShare and billShare are 0..1");
         Require(p.BatchMaxRecords is >= 1 and <= 100_000, "batchMaxRecords is 1..100000");
+        Require(p.RegisteredShare is >= 0 and <= 1 && p.OnlineTopUpShare is >= 0 and <= 1, "registeredShare and onlineTopUpShare are 0..1");
+        Require(p.LossWaitingDays is >= 0 and <= 365, "lossWaitingDays is 0..365");
     }
 
     private static FaultRates CheckRates(FaultRates rates, string source)
     {
-        var values = new[] { rates.TornRate, rates.DuplicateUploadRate, rates.LateBatchRate, rates.LostBatchRate, rates.ForgedRecordRate, rates.ClonedCardRate, rates.TamperedBatchRate, rates.TerminalCrashRate, rates.ClockSkewRate, rates.LostCardUseRate };
+        var values = new[] { rates.TornRate, rates.DuplicateUploadRate, rates.LateBatchRate, rates.LostBatchRate, rates.ForgedRecordRate, rates.ClonedCardRate, rates.TamperedBatchRate, rates.TerminalCrashRate, rates.ClockSkewRate, rates.LostCardUseRate, rates.DuplicatePaymentNotificationRate };
         return values.All(v => v is >= 0 and <= 1) ? rates : throw new ArgumentException($"{source}: every fault rate is 0..1");
     }
 

@@ -13,6 +13,7 @@ internal enum SimAction
     DoorOut,
     CloneShop,
     FinderShop,
+    ClaimCredits,
 }
 
 /// <summary>One simulated action at a second of the day, ordered by time then by generation order.</summary>

@@ -34,6 +34,9 @@ internal sealed class SimTerminal(uint deviceId, DeviceKind kind, uint operatorI
 
     public TopUpOutlet? Outlet { get; set; }
 
+    /// <summary>An outlet's line to the centre's load host.</summary>
+    public CentreLoadHost? LoadHost { get; set; }
+
     public UtilityKiosk? Kiosk { get; set; }
 
     public DoorReader? Door { get; set; }

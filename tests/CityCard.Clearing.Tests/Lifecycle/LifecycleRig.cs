@@ -62,7 +62,7 @@ internal sealed class LifecycleRig : IDisposable
             Algorithm = EpAlgorithm.Des,
             Random = random,
             Terminal = World.OutletTerminal,
-            Mac1 = EpMacs.LoadMac1(session, checked((uint)card.Balance), checked((uint)amountFen), TransactionType.Load, World.OutletTerminal),
+            Mac1 = EpMacs.LoadMac1(session, unchecked((uint)(int)card.Balance), checked((uint)amountFen), TransactionType.Load, World.OutletTerminal),
             ClaimCredits = claim,
         };
     }
@@ -70,7 +70,7 @@ internal sealed class LifecycleRig : IDisposable
     public static uint LoadTac(TestCard card, PendingLoad load)
     {
         var keys = DemoKeySet.Create(EpAlgorithm.Des).DeriveCardKeys(DemoKeySet.HomeCity, card.Asn);
-        return EpMacs.LoadTac(keys.TacKey, checked((uint)(load.BalanceBeforeFen + load.AmountFen)), load.OnlineCounter, checked((uint)load.AmountFen), TransactionType.Load, load.Terminal, load.HostDateTime);
+        return EpMacs.LoadTac(keys.TacKey, unchecked((uint)(int)(load.BalanceBeforeFen + load.AmountFen)), load.OnlineCounter, checked((uint)load.AmountFen), TransactionType.Load, load.Terminal, load.HostDateTime);
     }
 
     public void AssertAuditOk() => Pipeline.PipelineTests.AssertAuditOk(World);

@@ -52,6 +52,25 @@ public sealed class OnlineTopUpTests(PostgresServer server)
         rig.AssertAuditOk();
     }
 
+    // A staff card may run into its overdraft; the card keeps the negative balance as a signed 32-bit number under its MACs.
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Load_OverdrawnCard_AuthorisedAndConfirmed(string engine)
+    {
+        using var rig = NewRig(engine);
+        var card = rig.SellRegistered(200, "staff");
+        rig.World.Ingest(ShopDevice, rig.NextBatch(), card.Purchase(500, ShopTerminal, Shop, At(9)));
+        Assert.Equal(-300, rig.World.Card(card).ShadowBalanceFen);
+
+        var load = rig.Loads.Authorise(OutletDevice, LifecycleRig.LoadRequest(card, 2_000, 11, claim: false));
+        var confirmed = rig.Loads.Confirm(OutletDevice, card.Asn, load.OnlineCounter, LifecycleRig.LoadTac(card, load), EpAlgorithm.Des, 1);
+
+        Assert.Equal(-300, confirmed.BalanceBeforeFen);
+        rig.World.Ingest(OutletDevice, rig.NextBatch(), card.Load(2_000, OutletTerminal, Outlet, At(12)));
+        Assert.Equal(1_700, rig.World.Card(card).ShadowBalanceFen);
+        rig.AssertAuditOk();
+    }
+
     [Theory]
     [MemberData(nameof(Engines))]
     public void Claim_TornWriteThatHappened_ResolvedByCounterAtNextContact(string engine)

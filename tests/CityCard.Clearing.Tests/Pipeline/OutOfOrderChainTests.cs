@@ -34,6 +34,31 @@ public sealed class OutOfOrderChainTests(PostgresServer server)
         PipelineTests.AssertAuditOk(world);
     }
 
+    // The outlet's batch (a morning top-up and a later claim) arrives after the bus's, and the bus's later purchase came
+    // first: the purchase between the two loads has unseen loads on both sides — two reserved gaps, both filled later.
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void PurchaseBetweenTwoUnseenLoads_HoldsTwoGaps_TheLateLoadsFillThem(string engine)
+    {
+        using var world = new World(TestDatabase.Create(engine, server));
+        var card = world.SellCard(1_000);
+        var first = card.Purchase(200, BusTerminal, BusCompany, At(7));
+        var morningLoad = card.Load(5_000, OutletTerminal, Outlet, At(8));
+        var middle = card.Purchase(200, BusTerminal, BusCompany, At(9));
+        var claim = card.Load(5_000, OutletTerminal, Outlet, At(10));
+        var evening = card.Purchase(200, BusTerminal, BusCompany, At(18));
+
+        world.Ingest(BusDevice, 1, first, evening);
+        world.Ingest(BusDevice, 2, middle);
+        Assert.Equal(2, world.Card(card).OpenGaps);
+        world.Ingest(OutletDevice, 1, morningLoad, claim);
+
+        Assert.Equal(0, world.Card(card).OpenGaps);
+        Assert.Equal(10_400, world.Card(card).ShadowBalanceFen);
+        Assert.DoesNotContain(ReasonCode.BalanceChainBroken, Outcomes(world, card));
+        PipelineTests.AssertAuditOk(world);
+    }
+
     [Theory]
     [MemberData(nameof(Engines))]
     public void LoadAfterUnseenPurchases_HoldsAGap_TheLatePurchaseFillsIt(string engine)
