@@ -67,6 +67,7 @@ internal static class CliApp
         yield return ClearingCommands.BuildAudit(context);
         yield return CentreCommands.Build(context);
         yield return ClearingCommands.BuildServe(context);
+        yield return BenchCommands.Build(context);
     }
 
     private static string WithoutParameterSuffix(ArgumentException e)
