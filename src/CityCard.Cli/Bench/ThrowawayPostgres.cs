@@ -64,6 +64,54 @@ internal sealed class ThrowawayPostgres : IDisposable
         }
     }
 
+    /// <summary>
+    /// CPU time the cluster's processes have used so far (the postmaster, its live children and the children it has
+    /// reaped), from /proc; null where that cannot be read.
+    /// </summary>
+    public TimeSpan? CpuTime()
+    {
+        try
+        {
+            var postmaster = int.Parse(File.ReadLines(Path.Combine(Data, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+            long ticks = 0;
+            foreach (var directory in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(directory), CultureInfo.InvariantCulture, out var pid))
+                {
+                    continue;
+                }
+
+                string stat;
+                try
+                {
+                    stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                }
+                catch (IOException)
+                {
+                    continue; // the process ended meanwhile
+                }
+
+                // Fields after the command name (which is in parentheses and may hold spaces): state, ppid, …, utime, stime, cutime, cstime.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                if (pid == postmaster || parent == postmaster)
+                {
+                    ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                    if (pid == postmaster)
+                    {
+                        ticks += long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+
+            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Creates a new empty database and returns its URL.</summary>
     public string CreateDatabase()
     {
