@@ -68,6 +68,7 @@ internal static class CliApp
         yield return CentreCommands.Build(context);
         yield return CardsCommands.Build(context);
         yield return ClearingCommands.BuildServe(context);
+        yield return BenchCommands.Build(context);
     }
 
     private static string WithoutParameterSuffix(ArgumentException e)

@@ -12,15 +12,16 @@ namespace CityCard.Clearing.Pipeline;
 /// <summary>
 /// Decides every record of one verified batch (docs/clearing.md §Pipeline) and collects what the batch changes. Runs
 /// inside the store's exclusive write transaction; card state and earlier records of the same batch are kept in memory.
+/// TACs were checked before the lock (<see cref="PreparedBatch"/>); each card's state is one mutable object per batch,
+/// turned back into a <see cref="CardAccount"/> only for the cards that changed.
 /// </summary>
 internal sealed class BatchProcessor
 {
     private readonly IClearingWriter writer;
-    private readonly TacKeyRing tacKeys;
     private readonly ClearingOptions options;
     private readonly BatchHeader header;
     private readonly Dictionary<Asn, CardWork> cards = [];
-    private readonly Dictionary<RecordKey, List<PriorRecord>> seen = [];
+    private readonly Dictionary<RecordKey, List<PriorRecord>> priors = [];
     private readonly Dictionary<uint, Merchant?> merchants = [];
     private readonly Dictionary<TerminalId, Device?> meters = [];
     private readonly Dictionary<uint, long> payables = [];
@@ -36,27 +37,26 @@ internal sealed class BatchProcessor
     private int unseenOtherCount;
     private readonly DateTime closedChinaTime;
 
-    public BatchProcessor(IClearingWriter writer, TacKeyRing tacKeys, ClearingOptions options, BatchHeader header)
+    public BatchProcessor(IClearingWriter writer, ClearingOptions options, BatchHeader header)
     {
         this.writer = writer;
-        this.tacKeys = tacKeys;
         this.options = options;
         this.header = header;
         closedChinaTime = header.CreatedUtc.UtcDateTime + Settlement.BusinessCalendar.ChinaOffset;
     }
 
-    public BatchWrite Process(BatchFile batch, ReadOnlySpan<byte> file, BatchReceipt receiptTemplate, DateOnly businessDate)
+    public BatchWrite Process(PreparedBatch prepared, BatchReceipt receiptTemplate, DateOnly businessDate)
     {
+        var batch = prepared.Batch!;
         Prefetch(batch.Records);
         var results = new ClearedRecord[batch.Records.Count];
-        var totals = new OutcomeTotals();
+        var totals = new Totals();
         uint blacklistSeen = 0;
         for (var i = 0; i < results.Length; i++)
         {
             var record = batch.Records[i];
-            var raw = file.Slice(BatchCodec.HeaderLength + (i * BatchCodec.RecordLength), BatchCodec.RecordLength).ToArray();
-            results[i] = Decide(i, record, raw);
-            totals = totals.Add(results[i].Outcome, record.AmountFen);
+            results[i] = Decide(i, record, prepared.Raw[i], prepared.TacVerdicts[i]);
+            totals.Add(results[i].Outcome, record.AmountFen);
             blacklistSeen = Math.Max(blacklistSeen, record.BlacklistVersion);
         }
 
@@ -67,10 +67,10 @@ internal sealed class BatchProcessor
         return new BatchWrite
         {
             Header = header,
-            Receipt = receiptTemplate with { Totals = totals },
+            Receipt = receiptTemplate with { Totals = totals.ToOutcomeTotals() },
             DeclaredAmountFen = batch.AmountSumFen,
             Records = results,
-            UpdatedCards = cards.Values.Where(c => c.Changed).Select(c => c.Card).ToList(),
+            UpdatedCards = cards.Values.Where(c => c.Changed).Select(c => c.ToAccount()).ToList(),
             GapsOpened = gapsOpened.ToList(),
             GapsClosed = gapsClosed.ToList(),
             Ledger = ledger,
@@ -102,7 +102,7 @@ internal sealed class BatchProcessor
             }
 
             var key = RecordKey.Of(record, header.DeviceId);
-            if (key.Kind == CounterKind.Access || key.Counter < work.Card.SeenNext(key.Kind))
+            if (key.Kind == CounterKind.Access || key.Counter < work.SeenNext(key.Kind))
             {
                 lookups.Add(key);
             }
@@ -117,42 +117,29 @@ internal sealed class BatchProcessor
         }
     }
 
-    private ClearedRecord Decide(int index, TransactionRecord record, byte[] raw)
+    private ClearedRecord Decide(int index, TransactionRecord record, byte[] raw, ReasonCode tacVerdict)
     {
         var key = RecordKey.Of(record, header.DeviceId);
         var order = new OrderKey(OrderKey.TimeNumber(record.DateTime), key.Kind, key.Counter);
-        var result = new ClearedRecord
-        {
-            Index = index,
-            Key = key,
-            Order = order,
-            Kind = record.Kind,
-            Reason = ReasonCode.Cleared,
-            AmountFen = record.AmountFen,
-            BalanceBeforeFen = record.BalanceBeforeFen,
-            BalanceAfterFen = record.BalanceAfterFen,
-            PartyId = record.Kind == RecordKind.Load ? header.OperatorId : record.MerchantId,
-            Raw = raw,
-        };
-
         Merchant? merchant = null;
         unseenOtherKind = null;
         unseenOtherCount = 0;
-        var reason = record.Kind == RecordKind.Access ? CheckAccess(record, key, raw) : Check(record, key, ref order, raw, out merchant);
-        result = result with { Reason = reason, Order = order };
+        var reason = record.Kind == RecordKind.Access ? CheckAccess(record, key, raw) : Check(record, key, ref order, raw, tacVerdict, out merchant);
+        var split = default(PurchaseSplit);
         switch (reason.Outcome())
         {
             case RecordOutcome.Accepted:
+                var work = cards[record.Asn];
                 if (record.Kind != RecordKind.Access)
                 {
-                    result = Accept(record, result, merchant!);
+                    (reason, split) = Accept(record, key, order, reason, merchant!, work);
                 }
 
-                Remember(new PriorRecord(key, RecordOutcome.Accepted, raw));
+                work.Remember(new BatchPrior(key, Accepted: true, raw));
                 break;
             case RecordOutcome.Suspect:
                 NoteSeen(record, key);
-                Remember(new PriorRecord(key, RecordOutcome.Suspect, raw));
+                cards[record.Asn].Remember(new BatchPrior(key, Accepted: false, raw));
                 break;
             case RecordOutcome.Duplicate:
             case RecordOutcome.Rejected:
@@ -161,7 +148,24 @@ internal sealed class BatchProcessor
                 throw new InvalidOperationException($"unknown outcome of {reason}");
         }
 
-        return result;
+        var purchase = record.IsPurchase && reason.Outcome() == RecordOutcome.Accepted;
+        return new ClearedRecord
+        {
+            Index = index,
+            Key = key,
+            Order = order,
+            Kind = record.Kind,
+            Reason = reason,
+            AmountFen = record.AmountFen,
+            BalanceBeforeFen = record.BalanceBeforeFen,
+            BalanceAfterFen = record.BalanceAfterFen,
+            PartyId = record.Kind == RecordKind.Load ? header.OperatorId : record.MerchantId,
+            FullFareFen = purchase ? split.FullFareFen : 0,
+            SubsidyFen = purchase ? split.SubsidyFen : 0,
+            CommissionFen = purchase ? split.CommissionFen : 0,
+            CommissionBps = purchase ? merchant!.CommissionBps : 0,
+            Raw = raw,
+        };
     }
 
     private ReasonCode CheckAccess(TransactionRecord record, RecordKey key, byte[] raw)
@@ -176,22 +180,17 @@ internal sealed class BatchProcessor
             return ReasonCode.CardCancelled;
         }
 
-        return IsDuplicate(key, raw) ? ReasonCode.DuplicateRecord : ReasonCode.ClearedAccessEvent;
+        return IsDuplicate(work, key, raw) ? ReasonCode.DuplicateRecord : ReasonCode.ClearedAccessEvent;
     }
 
-    // The checks in the order of docs/clearing.md: the first that fails decides the outcome.
-    private ReasonCode Check(TransactionRecord record, RecordKey key, ref OrderKey order, byte[] raw, out Merchant? merchant)
+    // The checks in the order of docs/clearing.md: the first that fails decides the outcome. The TAC verdict (unknown key
+    // version, bad TAC, or Cleared when it verifies) was computed before the lock.
+    private ReasonCode Check(TransactionRecord record, RecordKey key, ref OrderKey order, byte[] raw, ReasonCode tacVerdict, out Merchant? merchant)
     {
         merchant = null;
-        var tacKey = tacKeys.CardTacKey(record.Algorithm, record.KeyVersion, record.CityCode, record.Asn);
-        if (tacKey is null)
+        if (tacVerdict != ReasonCode.Cleared)
         {
-            return ReasonCode.UnknownKeyVersion;
-        }
-
-        if (record.ComputeTac(tacKey) != record.Tac)
-        {
-            return ReasonCode.BadTac;
+            return tacVerdict;
         }
 
         if (!cards.TryGetValue(record.Asn, out var work))
@@ -221,18 +220,18 @@ internal sealed class BatchProcessor
             return ReasonCode.UnknownMerchant;
         }
 
-        if (IsDuplicate(key, raw))
+        if (IsDuplicate(work, key, raw))
         {
             return ReasonCode.DuplicateRecord;
         }
 
-        if (seen.TryGetValue(key, out var priors) && priors.Any(p => p.Outcome == RecordOutcome.Accepted))
+        if (IsClone(work, key))
         {
             return ReasonCode.ClonedCard;
         }
 
         order = CounterOrdered(work, key, order);
-        return CheckContinuity(record, key, order, card, work) ?? CheckContext(record, card) ?? ReasonCode.Cleared;
+        return CheckContinuity(record, key, order, work) ?? CheckContext(record, card) ?? ReasonCode.Cleared;
     }
 
     // Terminal clocks drift, so two records of one counter kind from different terminals can be dated against their
@@ -241,13 +240,12 @@ internal sealed class BatchProcessor
     // kind and the clocks only between kinds. A new counter dated after everything accepted has nothing to clamp against.
     private OrderKey CounterOrdered(CardWork work, RecordKey key, OrderKey order)
     {
-        var card = work.Card;
-        if (key.Counter >= card.Next(key.Kind) && order > card.ChainTip)
+        if (key.Counter >= work.Next(key.Kind) && order > work.ChainTip)
         {
             return order;
         }
 
-        var (lower, upper) = writer.FindCounterNeighbours(card.Asn, key.Kind, key.Counter);
+        var (lower, upper) = writer.FindCounterNeighbours(work.Card.Asn, key.Kind, key.Counter);
         foreach (var link in work.Accepted)
         {
             if (link.Order.Kind != key.Kind)
@@ -279,10 +277,10 @@ internal sealed class BatchProcessor
         return order with { Time = time };
     }
 
-    private ReasonCode? CheckContinuity(TransactionRecord record, RecordKey key, OrderKey order, CardAccount card, CardWork work)
+    private ReasonCode? CheckContinuity(TransactionRecord record, RecordKey key, OrderKey order, CardWork work)
     {
-        var next = card.Next(key.Kind);
-        if (key.Counter < card.Start(key.Kind))
+        var next = work.Next(key.Kind);
+        if (key.Counter < work.Card.Start(key.Kind))
         {
             return ReasonCode.CounterBeforeRegistration;
         }
@@ -294,14 +292,14 @@ internal sealed class BatchProcessor
 
         // While counters are missing the chain has known holes: it is checked once the card's sequences are contiguous.
         var opensGap = key.Counter > next;
-        var otherGaps = card.OpenGaps - (key.Counter < next ? 1 : 0);
+        var otherGaps = work.OpenGaps - (key.Counter < next ? 1 : 0);
         if (opensGap || otherGaps > 0)
         {
             return null;
         }
 
         var (before, after) = Neighbours(work, order);
-        var expectedBefore = before?.BalanceAfterFen ?? card.OpeningBalanceFen;
+        var expectedBefore = before?.BalanceAfterFen ?? work.Card.OpeningBalanceFen;
 
         // Purchases and loads count on separate counters, so a record of the other kind that is still on its way leaves
         // no counter gap: a balance that rose without a load waits for a load, one that fell without a purchase waits for
@@ -363,18 +361,14 @@ internal sealed class BatchProcessor
         return null;
     }
 
-    private ClearedRecord Accept(TransactionRecord record, ClearedRecord result, Merchant merchant)
+    private (ReasonCode Reason, PurchaseSplit Split) Accept(TransactionRecord record, RecordKey key, OrderKey order, ReasonCode reason, Merchant merchant, CardWork work)
     {
-        var work = cards[record.Asn];
-        var card = work.Card;
-        var key = result.Key;
-        var next = card.Next(key.Kind);
-        var reason = key.Counter > next ? ReasonCode.ClearedOpensGap : key.Counter < next ? ReasonCode.ClearedFillsGap : ReasonCode.Cleared;
-        var openGaps = card.OpenGaps;
+        var next = work.Next(key.Kind);
+        reason = key.Counter > next ? ReasonCode.ClearedOpensGap : key.Counter < next ? ReasonCode.ClearedFillsGap : ReasonCode.Cleared;
         for (var counter = next; counter < key.Counter; counter++)
         {
             gapsOpened.Add(key with { Counter = counter });
-            openGaps++;
+            work.OpenGaps++;
         }
 
         if (reason == ReasonCode.ClearedFillsGap)
@@ -384,40 +378,38 @@ internal sealed class BatchProcessor
                 gapsClosed.Add(key);
             }
 
-            openGaps--;
+            work.OpenGaps--;
         }
 
         if (unseenOtherKind is { } other)
         {
-            var reserved = card.Next(other);
+            var reserved = work.Next(other);
             for (var hole = 0; hole < unseenOtherCount; hole++)
             {
                 gapsOpened.Add(new RecordKey(record.Asn, other, reserved + hole));
-                openGaps++;
+                work.OpenGaps++;
             }
 
-            var end = reserved + unseenOtherCount;
-            card = other == CounterKind.Online
-                ? card with { OnlineNext = end, OnlineSeenNext = Math.Max(card.OnlineSeenNext, end) }
-                : card with { OfflineNext = end, OfflineSeenNext = Math.Max(card.OfflineSeenNext, end) };
+            work.Advance(other, reserved + unseenOtherCount);
             reason = ReasonCode.ClearedOpensGap;
         }
 
-        var newNext = (int)Math.Max(next, key.Counter + 1);
+        work.Advance(key.Kind, (int)Math.Max(next, key.Counter + 1));
         var load = record.Kind == RecordKind.Load;
-        var isTip = result.Order > card.ChainTip;
-        var shadow = checked(card.ShadowBalanceFen + (load ? record.AmountFen : -record.AmountFen));
-        var tip = isTip ? result.Order : card.ChainTip;
-        var chainBalance = isTip ? record.BalanceAfterFen : card.ChainBalanceFen;
-        work.Update(key.Kind == CounterKind.Online
-            ? card with { OnlineNext = newNext, OnlineSeenNext = Math.Max(card.OnlineSeenNext, newNext), OpenGaps = openGaps, ShadowBalanceFen = shadow, ChainTip = tip, ChainBalanceFen = chainBalance }
-            : card with { OfflineNext = newNext, OfflineSeenNext = Math.Max(card.OfflineSeenNext, newNext), OpenGaps = openGaps, ShadowBalanceFen = shadow, ChainTip = tip, ChainBalanceFen = chainBalance });
-        work.Accepted.Add(new ChainLink(result.Order, record.BalanceBeforeFen, record.BalanceAfterFen));
+        work.ShadowBalanceFen = checked(work.ShadowBalanceFen + (load ? record.AmountFen : -record.AmountFen));
+        if (order > work.ChainTip)
+        {
+            work.ChainTip = order;
+            work.ChainBalanceFen = record.BalanceAfterFen;
+        }
+
+        work.Changed = true;
+        work.Accepted.Add(new ChainLink(order, record.BalanceBeforeFen, record.BalanceAfterFen));
         if (load)
         {
             work.FloatFen -= record.AmountFen;
             Accumulate(outletCash, header.OperatorId, record.AmountFen);
-            return result with { Reason = reason };
+            return (reason, default);
         }
 
         var split = PurchaseSplit.Of(record.AmountFen, record.FullFareFen, record.Discount == DiscountKind.Concession, merchant.CommissionBps);
@@ -425,14 +417,7 @@ internal sealed class BatchProcessor
         subsidyFen += split.SubsidyFen;
         commissionFen += split.CommissionFen;
         Accumulate(payables, merchant.MerchantId, split.NetFen);
-        return result with
-        {
-            Reason = reason,
-            FullFareFen = split.FullFareFen,
-            SubsidyFen = split.SubsidyFen,
-            CommissionFen = split.CommissionFen,
-            CommissionBps = merchant.CommissionBps,
-        };
+        return (reason, split);
     }
 
     private static void Accumulate(Dictionary<uint, long> totals, uint id, long amountFen)
@@ -474,23 +459,30 @@ internal sealed class BatchProcessor
             return;
         }
 
-        var card = work.Card;
-        var seenNext = (int)Math.Max(card.SeenNext(key.Kind), Math.Min(key.Counter + 1, int.MaxValue));
-        if (seenNext != card.SeenNext(key.Kind))
+        var seenNext = (int)Math.Max(work.SeenNext(key.Kind), Math.Min(key.Counter + 1, int.MaxValue));
+        if (seenNext != work.SeenNext(key.Kind))
         {
-            work.Update(key.Kind == CounterKind.Online ? card with { OnlineSeenNext = seenNext } : card with { OfflineSeenNext = seenNext });
+            if (key.Kind == CounterKind.Online)
+            {
+                work.OnlineSeenNext = seenNext;
+            }
+            else
+            {
+                work.OfflineSeenNext = seenNext;
+            }
+
+            work.Changed = true;
         }
     }
 
     private (ChainLink? Before, ChainLink? After) Neighbours(CardWork work, OrderKey order)
     {
-        var card = work.Card;
-        if (order > card.ChainTip)
+        if (order > work.ChainTip)
         {
-            return (card.ChainTip == OrderKey.None ? null : new ChainLink(card.ChainTip, 0, card.ChainBalanceFen), null);
+            return (work.ChainTip == OrderKey.None ? null : new ChainLink(work.ChainTip, 0, work.ChainBalanceFen), null);
         }
 
-        var (before, after) = writer.FindNeighbours(card.Asn, order);
+        var (before, after) = writer.FindNeighbours(work.Card.Asn, order);
         foreach (var link in work.Accepted)
         {
             if (link.Order < order && (before is null || link.Order > before.Value.Order))
@@ -506,15 +498,62 @@ internal sealed class BatchProcessor
         return (before, after);
     }
 
-    private bool IsDuplicate(RecordKey key, byte[] raw) =>
-        seen.TryGetValue(key, out var priors)
-        && priors.Any(p => p.Outcome is RecordOutcome.Accepted or RecordOutcome.Suspect && p.Raw.AsSpan().SequenceEqual(raw));
+    // A counter at or above the card's highest seen (valid-TAC) counter cannot have been seen, stored or in this batch:
+    // the common case needs no lookup at all. Below it, stored records were prefetched and this batch's are on the card.
+    private static bool MaybeSeen(CardWork work, RecordKey key) => key.Kind == CounterKind.Access || key.Counter < work.SeenNext(key.Kind);
+
+    private bool IsDuplicate(CardWork work, RecordKey key, byte[] raw)
+    {
+        if (!MaybeSeen(work, key))
+        {
+            return false;
+        }
+
+        if (priors.TryGetValue(key, out var stored)
+            && stored.Any(p => p.Outcome is RecordOutcome.Accepted or RecordOutcome.Suspect && p.Raw.AsSpan().SequenceEqual(raw)))
+        {
+            return true;
+        }
+
+        foreach (var prior in work.Seen)
+        {
+            if (prior.Key == key && prior.Raw.AsSpan().SequenceEqual(raw))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsClone(CardWork work, RecordKey key)
+    {
+        if (!MaybeSeen(work, key))
+        {
+            return false;
+        }
+
+        if (priors.TryGetValue(key, out var stored) && stored.Any(p => p.Outcome == RecordOutcome.Accepted))
+        {
+            return true;
+        }
+
+        foreach (var prior in work.Seen)
+        {
+            if (prior.Accepted && prior.Key == key)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private void Remember(PriorRecord prior)
     {
-        if (!seen.TryGetValue(prior.Key, out var list))
+        if (!priors.TryGetValue(prior.Key, out var list))
         {
-            seen[prior.Key] = list = [];
+            priors[prior.Key] = list = [];
         }
 
         list.Add(prior);
@@ -545,21 +584,114 @@ internal sealed class BatchProcessor
         return merchant;
     }
 
+    // An accepted or suspect record of this batch, kept on its card for the duplicate and clone checks of later ones.
+    private readonly record struct BatchPrior(RecordKey Key, bool Accepted, byte[] Raw);
+
+    // Outcome counts of the batch, added up without a copy per record.
+    private struct Totals
+    {
+        private int accepted, duplicate, rejected, suspect;
+        private long acceptedFen, duplicateFen, rejectedFen, suspectFen;
+
+        public void Add(RecordOutcome outcome, long amountFen)
+        {
+            switch (outcome)
+            {
+                case RecordOutcome.Accepted:
+                    accepted++;
+                    acceptedFen = checked(acceptedFen + amountFen);
+                    break;
+                case RecordOutcome.Duplicate:
+                    duplicate++;
+                    duplicateFen = checked(duplicateFen + amountFen);
+                    break;
+                case RecordOutcome.Rejected:
+                    rejected++;
+                    rejectedFen = checked(rejectedFen + amountFen);
+                    break;
+                case RecordOutcome.Suspect:
+                    suspect++;
+                    suspectFen = checked(suspectFen + amountFen);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "unknown outcome");
+            }
+        }
+
+        public readonly OutcomeTotals ToOutcomeTotals() => new()
+        {
+            Accepted = accepted,
+            AcceptedFen = acceptedFen,
+            Duplicate = duplicate,
+            DuplicateFen = duplicateFen,
+            Rejected = rejected,
+            RejectedFen = rejectedFen,
+            Suspect = suspect,
+            SuspectFen = suspectFen,
+        };
+    }
+
+    // A card's state during the batch: the stored account plus the fields the pipeline moves, changed in place.
     private sealed class CardWork(CardAccount card)
     {
-        public CardAccount Card { get; private set; } = card;
+        public CardAccount Card { get; } = card;
 
-        public bool Changed { get; private set; }
+        public bool Changed { get; set; }
+
+        public int OfflineNext { get; set; } = card.OfflineNext;
+
+        public int OnlineNext { get; set; } = card.OnlineNext;
+
+        public int OfflineSeenNext { get; set; } = card.OfflineSeenNext;
+
+        public int OnlineSeenNext { get; set; } = card.OnlineSeenNext;
+
+        public int OpenGaps { get; set; } = card.OpenGaps;
+
+        public long ShadowBalanceFen { get; set; } = card.ShadowBalanceFen;
+
+        public OrderKey ChainTip { get; set; } = card.ChainTip;
+
+        public long ChainBalanceFen { get; set; } = card.ChainBalanceFen;
 
         public List<ChainLink> Accepted { get; } = [];
+
+        public List<BatchPrior> Seen { get; } = [];
 
         /// <summary>Net card-float debit of the batch's accepted records of this card (purchases − loads).</summary>
         public long FloatFen { get; set; }
 
-        public void Update(CardAccount updated)
+        public int Next(CounterKind kind) => kind == CounterKind.Online ? OnlineNext : OfflineNext;
+
+        public int SeenNext(CounterKind kind) => kind == CounterKind.Online ? OnlineSeenNext : OfflineSeenNext;
+
+        // Moves a sequence's next accepted counter forward (and its seen counter with it).
+        public void Advance(CounterKind kind, int next)
         {
-            Card = updated;
-            Changed = true;
+            if (kind == CounterKind.Online)
+            {
+                OnlineNext = next;
+                OnlineSeenNext = Math.Max(OnlineSeenNext, next);
+            }
+            else
+            {
+                OfflineNext = next;
+                OfflineSeenNext = Math.Max(OfflineSeenNext, next);
+            }
         }
+
+        public void Remember(BatchPrior prior) => Seen.Add(prior);
+
+        public CardAccount ToAccount() => Card with
+        {
+            OfflineNext = OfflineNext,
+            OnlineNext = OnlineNext,
+            OfflineSeenNext = OfflineSeenNext,
+            OnlineSeenNext = OnlineSeenNext,
+            OpenGaps = OpenGaps,
+            ShadowBalanceFen = ShadowBalanceFen,
+            ChainTip = ChainTip,
+            ChainBalanceFen = ChainBalanceFen,
+        };
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CityCard.Clearing.Outcomes;
 using CityCard.Clearing.Registry;
 using CityCard.Clearing.Settlement;
@@ -45,23 +44,60 @@ public sealed class ClearingService
     public IngestResult Ingest(byte[] file)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var sha = Convert.ToHexString(SHA256.HashData(file));
         var now = Clock.Now(clock);
-        return store.Write(writer => IngestLocked(writer, file, sha, now));
+        var prepared = PreparedBatch.Of(file, uploadKeySet, tacKeys);
+        return store.Write(writer => IngestLocked(writer, prepared, now));
     }
 
-    private IngestResult IngestLocked(IClearingWriter writer, byte[] file, string sha, DateTimeOffset now)
+    /// <summary>
+    /// Ingests files one after the other, each exactly as <see cref="Ingest(byte[])"/> (its own transaction, the same
+    /// receipt), while the next file is read and verified on the other cores. Receipts are yielded in file order; the
+    /// source is enumerated one file ahead.
+    /// </summary>
+    public IEnumerable<IngestResult> IngestAll(IEnumerable<byte[]> files)
     {
-        var calendar = Settings.Calendar(writer);
-        var template = new BatchReceipt { FileSha256 = sha, Status = BatchStatus.Cleared, ReceivedUtc = now };
-        BatchHeader header;
+        ArgumentNullException.ThrowIfNull(files);
+        return IngestAllIterator(files);
+    }
+
+    private IEnumerable<IngestResult> IngestAllIterator(IEnumerable<byte[]> files)
+    {
+        using var source = files.GetEnumerator();
+        var next = PrepareNext(source);
         try
         {
-            header = BatchCodec.ReadHeader(file);
+            while (next.GetAwaiter().GetResult() is { } current)
+            {
+                next = PrepareNext(source);
+                yield return store.Write(writer => IngestLocked(writer, current.Prepared, current.ReceivedUtc));
+            }
         }
-        catch (BatchFormatException e)
+        finally
         {
-            return Refuse(writer, file, template, FileRefusal.Malformed, e.Message);
+            // Stopped early or failed: the file being prepared is dropped, but the source is not disposed under it.
+            ((IAsyncResult)next).AsyncWaitHandle.WaitOne();
+        }
+    }
+
+    private Task<Pending?> PrepareNext(IEnumerator<byte[]> source) => Task.Run(() =>
+    {
+        if (!source.MoveNext())
+        {
+            return null;
+        }
+
+        var file = source.Current ?? throw new InvalidOperationException("IngestAll: a file in the sequence is null");
+        return (Pending?)new Pending(PreparedBatch.Of(file, uploadKeySet, tacKeys), Clock.Now(clock));
+    });
+
+    private IngestResult IngestLocked(IClearingWriter writer, PreparedBatch prepared, DateTimeOffset now)
+    {
+        var file = prepared.File;
+        var calendar = Settings.Calendar(writer);
+        var template = new BatchReceipt { FileSha256 = prepared.Sha256, Status = BatchStatus.Cleared, ReceivedUtc = now };
+        if (prepared.Header is not { } header)
+        {
+            return Refuse(writer, file, template, FileRefusal.Malformed, prepared.HeaderError!.Message);
         }
 
         template = template with { DeviceId = header.DeviceId, BatchNumber = header.BatchNumber, BusinessDate = calendar.DayOf(header.CreatedUtc) };
@@ -82,16 +118,12 @@ public sealed class ClearingService
                 $"device {header.DeviceId} is registered as {device.Kind} of operator {device.OperatorId}, the header says {header.DeviceKind} of operator {header.OperatorId}");
         }
 
-        BatchFile batch;
-        try
-        {
-            batch = BatchCodec.Read(file, UploadKeys.Derive(uploadKeySet, header.DeviceId));
-        }
-        catch (BatchFormatException e)
+        if (prepared.BodyError is { } e)
         {
             return Refuse(writer, file, template, e.Field == "file MAC" ? FileRefusal.BadFileMac : FileRefusal.Malformed, e.Message);
         }
 
+        var sha = prepared.Sha256;
         if (writer.FindBatch(header.DeviceId, header.BatchNumber) is { } existing)
         {
             return string.Equals(existing.Receipt.FileSha256, sha, StringComparison.Ordinal)
@@ -100,8 +132,8 @@ public sealed class ClearingService
                     $"device {header.DeviceId} already uploaded a different batch number {header.BatchNumber} (file {existing.Receipt.FileSha256})");
         }
 
-        var processor = new BatchProcessor(writer, tacKeys, options, header);
-        var write = processor.Process(batch, file, template, template.BusinessDate!.Value);
+        var processor = new BatchProcessor(writer, options, header);
+        var write = processor.Process(prepared, template, template.BusinessDate!.Value);
         writer.SaveBatch(write);
         return new IngestResult(write.Receipt, Replayed: false);
     }
@@ -117,4 +149,6 @@ public sealed class ClearingService
         writer.SaveRefusedFile(receipt, file);
         return new IngestResult(receipt, Replayed: false);
     }
+
+    private sealed record Pending(PreparedBatch Prepared, DateTimeOffset ReceivedUtc);
 }

@@ -72,9 +72,12 @@ internal static class ClearingCommands
             using var store = Open(parse.GetValue(url));
             var service = new ClearingService(store, keySet.Upload, keySet.Ring, TimeProvider.System);
             var refused = 0;
-            foreach (var file in files)
+            var index = 0;
+
+            // Each file is its own transaction, as one upload; the next is read and verified while this one is stored.
+            foreach (var result in service.IngestAll(files.Select(ReadFile)))
             {
-                var result = service.Ingest(ReadFile(file));
+                var file = files[index++];
                 refused += result.Receipt.Status == BatchStatus.Refused ? 1 : 0;
                 context.Out.WriteLine(parse.GetValue(json) ? ReceiptJson(file, result).ToJsonString() : Describe(file, result));
             }

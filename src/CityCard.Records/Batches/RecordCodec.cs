@@ -46,19 +46,52 @@ public static class RecordCodec
     /// <summary>Reads and checks 80 bytes; <paramref name="offset"/> is the record's position in its file, for error messages.</summary>
     public static TransactionRecord Read(ReadOnlySpan<byte> source, long offset)
     {
+        // The checks run for every record of every batch: the error text is only built when a check fails.
         var kind = (RecordKind)source[0];
-        Expect(Enum.IsDefined(kind), offset, "kind", $"{source[0]} is not a record kind (1..4)");
+        if (!Enum.IsDefined(kind))
+        {
+            throw new BatchFormatException(offset, "kind", $"{source[0]} is not a record kind (1..4)");
+        }
+
         var flags = (RecordMarks)source[1];
-        Expect((source[1] & ~(byte)(RecordMarks.RecoveredByProve | RecordMarks.AccessAllowed)) == 0, offset + 1, "flags", $"unknown flag bits {source[1]:X2}");
+        if ((source[1] & ~(byte)(RecordMarks.RecoveredByProve | RecordMarks.AccessAllowed)) != 0)
+        {
+            throw new BatchFormatException(offset + 1, "flags", $"unknown flag bits {source[1]:X2}");
+        }
+
         var type = source[13];
-        Expect(type == TransactionRecord.ExpectedTransactionType(kind), offset + 13, "transaction type", $"{type:X2} does not match record kind {kind}");
-        Expect(BcdDateTime.TryRead(source[34..41], out var when), offset + 34, "datetime", $"{Convert.ToHexString(source[34..41])} is not a valid BCD date-time");
-        Expect(EpAlgorithms.TryFromId(source[42], out var algorithm), offset + 42, "algorithm", $"{source[42]:X2} is not an algorithm id (00 DES, 04 SM4)");
+        if (type != TransactionRecord.ExpectedTransactionType(kind))
+        {
+            throw new BatchFormatException(offset + 13, "transaction type", $"{type:X2} does not match record kind {kind}");
+        }
+
+        if (!BcdDateTime.TryRead(source[34..41], out var when))
+        {
+            throw new BatchFormatException(offset + 34, "datetime", $"{Convert.ToHexString(source[34..41])} is not a valid BCD date-time");
+        }
+
+        if (!EpAlgorithms.TryFromId(source[42], out var algorithm))
+        {
+            throw new BatchFormatException(offset + 42, "algorithm", $"{source[42]:X2} is not an algorithm id (00 DES, 04 SM4)");
+        }
+
         var discount = (DiscountKind)source[47];
-        Expect(Enum.IsDefined(discount), offset + 47, "discount", $"{source[47]} is not a discount kind (0..4)");
-        Expect(BinaryPrimitives.ReadUInt16BigEndian(source[78..]) == 0, offset + 78, "reserved", "must be zero");
+        if (!Enum.IsDefined(discount))
+        {
+            throw new BatchFormatException(offset + 47, "discount", $"{source[47]} is not a discount kind (0..4)");
+        }
+
+        if (BinaryPrimitives.ReadUInt16BigEndian(source[78..]) != 0)
+        {
+            throw new BatchFormatException(offset + 78, "reserved", "must be zero");
+        }
+
         var amount = BinaryPrimitives.ReadUInt32BigEndian(source[20..]);
-        Expect(kind != RecordKind.Access || amount == 0, offset + 20, "amount", "an access event moves no money");
+        if (kind == RecordKind.Access && amount != 0)
+        {
+            throw new BatchFormatException(offset + 20, "amount", "an access event moves no money");
+        }
+
         var balanceBefore = BinaryPrimitives.ReadInt32BigEndian(source[16..]);
         return new TransactionRecord
         {
@@ -94,14 +127,6 @@ public static class RecordCodec
         if (!condition)
         {
             throw new ArgumentException($"record {field}: {problem}", field);
-        }
-    }
-
-    private static void Expect(bool condition, long offset, string field, string problem)
-    {
-        if (!condition)
-        {
-            throw new BatchFormatException(offset, field, problem);
         }
     }
 }

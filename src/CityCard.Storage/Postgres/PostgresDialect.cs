@@ -82,20 +82,32 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
         return found;
     }
 
+    // Binary COPY, each column written with its type (no boxed value per column).
     public override void InsertRecords(SqlSession session, long batchId, IReadOnlyList<ClearedRecord> records)
     {
         var connection = (NpgsqlConnection)session.Connection;
         using var writer = connection.BeginBinaryImport($"COPY records ({SqlSession.RecordColumns}) FROM STDIN (FORMAT BINARY)");
-        foreach (var record in records)
+        foreach (var r in records)
         {
             writer.StartRow();
-            var values = SqlSession.RecordValues(batchId, record);
-            for (var i = 0; i < values.Length - 1; i++)
-            {
-                writer.Write((long)values[i], NpgsqlDbType.Bigint);
-            }
-
-            writer.Write(record.Raw, NpgsqlDbType.Bytea);
+            writer.Write(batchId, NpgsqlDbType.Bigint);
+            writer.Write((long)r.Index, NpgsqlDbType.Bigint);
+            writer.Write(unchecked((long)r.Key.Asn.Value), NpgsqlDbType.Bigint);
+            writer.Write((long)r.Key.Kind, NpgsqlDbType.Bigint);
+            writer.Write(r.Key.Counter, NpgsqlDbType.Bigint);
+            writer.Write(r.Order.Time, NpgsqlDbType.Bigint);
+            writer.Write((long)r.Kind, NpgsqlDbType.Bigint);
+            writer.Write((long)r.Reason, NpgsqlDbType.Bigint);
+            writer.Write((long)r.Outcome, NpgsqlDbType.Bigint);
+            writer.Write(r.AmountFen, NpgsqlDbType.Bigint);
+            writer.Write(r.BalanceBeforeFen, NpgsqlDbType.Bigint);
+            writer.Write(r.BalanceAfterFen, NpgsqlDbType.Bigint);
+            writer.Write((long)r.PartyId, NpgsqlDbType.Bigint);
+            writer.Write(r.FullFareFen, NpgsqlDbType.Bigint);
+            writer.Write(r.SubsidyFen, NpgsqlDbType.Bigint);
+            writer.Write(r.CommissionFen, NpgsqlDbType.Bigint);
+            writer.Write((long)r.CommissionBps, NpgsqlDbType.Bigint);
+            writer.Write(r.Raw, NpgsqlDbType.Bytea);
         }
 
         writer.Complete();

@@ -1,0 +1,100 @@
+using CityCard.Clearing.Outcomes;
+using CityCard.Clearing.Pipeline;
+using CityCard.Clearing.Tests.Support;
+using CityCard.Records;
+using static CityCard.Clearing.Tests.Support.World;
+
+namespace CityCard.Clearing.Tests.Pipeline;
+
+/// <summary>
+/// The pipelined bulk path (<see cref="ClearingService.IngestAll"/>: the next file read and verified on the other cores
+/// while the current one holds the write lock) gives exactly the answers and the database of one file at a time, also for
+/// batches large enough to be decoded and verified in parallel chunks.
+/// </summary>
+[Collection(DatabaseGroup.Name)]
+public sealed class IngestAllTests(PostgresServer server)
+{
+    private const int Cards = 60;
+
+    public static TheoryData<string> Engines => TestDatabase.Engines;
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void IngestAll_MixedFiles_SameReceiptsCardsAndAuditAsOneAtATime(string engine)
+    {
+        using var pipelined = new World(TestDatabase.Create(engine, server));
+        using var oneByOne = new World(TestDatabase.Create(engine, server));
+        var cards = Enumerable.Range(0, Cards).Select(_ => pipelined.SellCard(1_000_000)).ToList();
+        foreach (var _ in cards)
+        {
+            oneByOne.SellCard(1_000_000);
+        }
+
+        // A big batch (over 10,000 records, so several parallel chunks) with a forged TAC, an in-batch duplicate and a
+        // clone; a second batch repeating a record of the first; the first again; a tampered copy; a truncated file.
+        var big = new List<TransactionRecord>();
+        for (var round = 0; round < 170; round++)
+        {
+            big.AddRange(cards.Select(card => card.Purchase(3, BusTerminal, BusCompany, At(6).AddSeconds(round * 20))));
+        }
+
+        big[5_000] = big[5_000] with { Tac = big[5_000].Tac ^ 1 };
+        big.Insert(9_000, big[8_990]);
+        var original = big.First(r => r.Asn == cards[7].Asn && r.Counter == 100);
+        big.Insert(9_500, cards[7].Sign(original with { AmountFen = 1 }));
+        var first = pipelined.Batch(BusDevice, 1, [.. big]);
+        var second = pipelined.Batch(BusDevice, 2, big[100], cards[0].Purchase(5, BusTerminal, BusCompany, At(12)));
+        var tampered = (byte[])second.Clone();
+        tampered[48 + 55] ^= 0x01;
+        byte[][] files = [first, second, first, pipelined.Batch(BusDevice, 3, cards[1].Purchase(5, BusTerminal, BusCompany, At(13)))[..^7], tampered];
+
+        var together = pipelined.Clearing.IngestAll(files).ToList();
+        var separately = files.Select(oneByOne.Clearing.Ingest).ToList();
+
+        Assert.Equal(separately, together);
+        Assert.Equal(
+            [BatchStatus.Cleared, BatchStatus.Cleared, BatchStatus.Cleared, BatchStatus.Refused, BatchStatus.Refused],
+            together.Select(r => r.Receipt.Status));
+        Assert.True(together[2].Replayed);
+        var totals = together[0].Receipt.Totals;
+        Assert.Equal((big.Count - 3, 1, 1, 1), (totals.Accepted, totals.Duplicate, totals.Rejected, totals.Suspect));
+        Assert.Equal((1, 1), (together[1].Receipt.Totals.Accepted, together[1].Receipt.Totals.Duplicate));
+        Assert.Equal((FileRefusal.Malformed, FileRefusal.BadFileMac), (together[3].Receipt.Refusal, together[4].Receipt.Refusal));
+        Assert.All(cards, card => Assert.Equal(oneByOne.Card(card), pipelined.Card(card)));
+        Assert.Equal(
+            oneByOne.Database.Store.Read(r => r.RecordsByOutcome(RecordOutcome.Suspect, 10)).Select(s => s.Record),
+            pipelined.Database.Store.Read(r => r.RecordsByOutcome(RecordOutcome.Suspect, 10)).Select(s => s.Record),
+            RecordComparer.Instance);
+        PipelineTests.AssertAuditOk(pipelined);
+        Assert.Equal(oneByOne.Database.Store.Read(r => r.Audit()).ToText(), pipelined.Database.Store.Read(r => r.Audit()).ToText());
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void IngestAll_StoppedAfterTheFirstReceipt_LaterFilesNotIngested(string engine)
+    {
+        using var world = new World(TestDatabase.Create(engine, server));
+        var card = world.SellCard(5_000);
+        var files = Enumerable.Range(1, 3).Select(n => world.Batch(BusDevice, (uint)n, card.Purchase(100, BusTerminal, BusCompany, At(6 + n)))).ToList();
+
+        var first = world.Clearing.IngestAll(files).First();
+
+        Assert.Equal(1, first.Receipt.Totals.Accepted);
+        Assert.Null(world.Database.Store.Read(r => r.FindBatch(BusDevice, 2)));
+        Assert.Null(world.Database.Store.Read(r => r.FindBatch(BusDevice, 3)));
+        Assert.Equal(4_900, world.Card(card).ShadowBalanceFen);
+        Assert.Equal(2, world.Clearing.IngestAll(files).Count(r => !r.Replayed));
+        Assert.Equal(4_700, world.Card(card).ShadowBalanceFen);
+    }
+
+    // Stored records compare by value, raw bytes included.
+    private sealed class RecordComparer : IEqualityComparer<ClearedRecord>
+    {
+        public static readonly RecordComparer Instance = new();
+
+        public bool Equals(ClearedRecord? x, ClearedRecord? y) =>
+            x is not null && y is not null && (x with { Raw = Array.Empty<byte>() }) == (y with { Raw = Array.Empty<byte>() }) && x.Raw.AsSpan().SequenceEqual(y.Raw);
+
+        public int GetHashCode(ClearedRecord obj) => obj.Index;
+    }
+}

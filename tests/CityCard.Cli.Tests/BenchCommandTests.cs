@@ -1,0 +1,44 @@
+namespace CityCard.Cli.Tests;
+
+/// <summary><c>citycard bench clearing</c>: a small real run on a temporary SQLite file, and every bad argument refused with exit 2.</summary>
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public void BenchClearing_SmallRunOnSqlite_PrintsTheTableAndTheExtrapolatedDay()
+    {
+        var result = CliRunner.Run("bench", "clearing", "--db", "sqlite", "--records", "2000", "--cards", "100");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("SQLite (WAL, synchronous=NORMAL): 2,000 purchase records of 100 cards in 1 batches", result.Out, StringComparison.Ordinal);
+        Assert.Contains("| End to end | Read + verify (all cores) | Raw TAC (1 core) | Raw insert, unique index |", result.Out, StringComparison.Ordinal);
+        Assert.Contains("| 1 | ", result.Out, StringComparison.Ordinal);
+        Assert.Contains("20,000,000-record day, EXTRAPOLATED", result.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--records", "0", "--records: '0' is not a whole number from 1 to 100,000,000")]
+    [InlineData("--records", "lots", "--records: 'lots' is not a whole number")]
+    [InlineData("--runs", "99", "--runs: '99' is not a whole number from 1 to 20")]
+    [InlineData("--cards", "-3", "--cards: '-3' is not a whole number")]
+    [InlineData("--db", "mysql://x/y", "--db: 'mysql://x/y' is not a database URL")]
+    public void BenchClearing_BadArgument_ExitTwoNamingIt(string option, string value, string message)
+    {
+        var result = CliRunner.Run("bench", "clearing", option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, result.Out);
+    }
+
+    [Fact]
+    public void BenchClearing_UrlWithSeveralRuns_OrTooFewCards_ExitTwo()
+    {
+        var runs = CliRunner.Run("bench", "clearing", "--db", "sqlite:/tmp/never-created-citycard-bench.db", "--runs", "2");
+        var cards = CliRunner.Run("bench", "clearing", "--records", "20000000", "--cards", "2");
+
+        Assert.Equal((2, 2), (runs.ExitCode, cards.ExitCode));
+        Assert.Contains("--runs: a database given by URL is used once", runs.Error, StringComparison.Ordinal);
+        Assert.Contains("--cards: 20,000,000 records over 2 cards need more than 60,000 transactions per card", cards.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists("/tmp/never-created-citycard-bench.db"));
+    }
+}
