@@ -24,6 +24,12 @@ internal static class Arguments
     /// <summary>An amount in fen that fits the card's 4-byte amount field.</summary>
     public static uint AmountFen(string? text, string option) => (uint)Integer(text, option, 0, uint.MaxValue);
 
+    /// <summary>Parses a date <c>YYYY-MM-DD</c>; a usage error naming the option otherwise.</summary>
+    public static DateOnly Date(string text, string option) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day)
+            ? day
+            : throw new UsageException($"{option}: '{text}' is not a date YYYY-MM-DD");
+
     /// <summary>A 16-bit card counter.</summary>
     public static ushort Counter(string? text, string option) => (ushort)Integer(text, option, 0, ushort.MaxValue);
 

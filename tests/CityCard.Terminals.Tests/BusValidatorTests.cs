@@ -2,6 +2,8 @@ using CityCard.Cards.Application;
 using CityCard.Records;
 using CityCard.Terminals.Bus;
 using CityCard.Terminals.Common;
+using CityCard.Terminals.Outlet;
+using CityCard.Cards.Cos;
 
 namespace CityCard.Terminals.Tests;
 
@@ -72,6 +74,46 @@ public sealed class BusValidatorTests : IDisposable
         Assert.Equal(100, result.Record!.AmountFen);
         Assert.Equal(200, result.Record.FullFareFen);
         Assert.Equal(DiscountKind.Concession, result.Record.Discount);
+    }
+
+    [Fact]
+    public void StudentConcessionExpired_PaysFullFare_UntilRenewedAtTheOutlet()
+    {
+        var bus = Bus(3);
+        var card = rig.Card(14, 1000, CardType.Student, concessionUntil: new DateOnly(2026, 9, 30));
+
+        var expired = bus.Tap(card, 1);
+        Assert.Equal((200L, 200L, DiscountKind.None), (expired.Record!.AmountFen, expired.Record.FullFareFen, expired.Record.Discount));
+        Assert.Contains("concession expired", expired.Message, StringComparison.Ordinal);
+
+        var renewed = TopUpOutlet.Rewrite(card, card.Asn, Rig.Keys, null, new ConcessionData { ValidUntil = new DateOnly(2027, 11, 24), VerifiedOn = new DateOnly(2026, 11, 25) });
+        Assert.Equal(TapOutcome.Completed, renewed.Outcome);
+        rig.Clock.Advance(TimeSpan.FromMinutes(5));
+        var concession = bus.Tap(card, 1);
+        Assert.Equal((100L, 200L, DiscountKind.Concession), (concession.Record!.AmountFen, concession.Record.FullFareFen, concession.Record.Discount));
+
+        // The last valid day still counts; the day after it does not.
+        rig.Clock.Now = new DateTimeOffset(2027, 11, 24, 10, 0, 0, TimeSpan.FromHours(8));
+        Assert.Equal(100, bus.Tap(card, 1).Record!.AmountFen);
+        rig.Clock.Now = new DateTimeOffset(2027, 11, 25, 10, 0, 0, TimeSpan.FromHours(8));
+        Assert.Equal(200, bus.Tap(card, 1).Record!.AmountFen);
+    }
+
+    [Fact]
+    public void ProductChange_CardTypeRewrittenToOrdinary_PaysFullFareAndTheImageKeepsIt()
+    {
+        var bus = Bus(3);
+        var card = rig.Card(15, 1000, CardType.Student, concessionUntil: new DateOnly(2027, 6, 30));
+
+        var changed = TopUpOutlet.Rewrite(card, card.Asn, Rig.Keys, CardType.Ordinary, ConcessionData.None);
+        var again = SoftCard.FromImage(card.ToImage());
+
+        Assert.Equal(TapOutcome.Completed, changed.Outcome);
+        Assert.Equal(CardType.Ordinary, again.PublicInfo.CardType);
+        Assert.Equal(ConcessionData.None, again.Concession);
+        var fare = bus.Tap(again, 1);
+        Assert.Equal((200L, DiscountKind.None), (fare.Record!.AmountFen, fare.Record.Discount));
+        Assert.Equal(TapOutcome.Refused, TopUpOutlet.Rewrite(again, rig.Card(16, 0).Asn, Rig.Keys, CardType.Student, ConcessionData.None).Outcome);
     }
 
     [Fact]

@@ -116,7 +116,7 @@ internal sealed class Rig : IDisposable
 
     public static SoftPsam Psam(ulong terminal) => SoftPsam.Create(new TerminalId(terminal), [Keys, DemoKeySet.Create(EpAlgorithm.Sm4)]);
 
-    public SoftCard Card(long serial, long balanceFen, CardType type = CardType.Ordinary, EpAlgorithm algorithm = EpAlgorithm.Des, int overdraftFen = 0)
+    public SoftCard Card(long serial, long balanceFen, CardType type = CardType.Ordinary, EpAlgorithm algorithm = EpAlgorithm.Des, int overdraftFen = 0, DateOnly? concessionUntil = null)
     {
         var issuer = CardIssuer.Demo(algorithm);
         var card = issuer.Issue(new CardIssueRequest
@@ -126,6 +126,7 @@ internal sealed class Rig : IDisposable
             ValidUntil = new DateOnly(2030, 12, 31),
             CardType = type,
             OverdraftLimit = overdraftFen,
+            ConcessionValidUntil = concessionUntil,
         });
         if (balanceFen > 0)
         {

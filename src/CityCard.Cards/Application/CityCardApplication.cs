@@ -30,6 +30,9 @@ public static class CityCardApplication
     /// <summary>SFI of EF 0018, the cyclic transaction-record file (newest is record 1).</summary>
     public const byte HistorySfi = 0x18;
 
+    /// <summary>SFI of EF 0019, the concession's annual verification data (<see cref="ConcessionData"/>).</summary>
+    public const byte ConcessionSfi = 0x19;
+
     /// <summary>Length of a CAPP record in EF 0017.</summary>
     public const int CappRecordLength = 48;
 

@@ -9,4 +9,5 @@ internal enum CardFile
     Cardholder,
     Capp,
     History,
+    Concession,
 }

@@ -27,6 +27,9 @@ public sealed record CardPersonalization
     /// <summary>EF 0016.</summary>
     public Cardholder Cardholder { get; init; } = Cardholder.Anonymous;
 
+    /// <summary>EF 0019, the concession's verification date (none by default); null: the card has no EF 0019.</summary>
+    public ConcessionData? Concession { get; init; } = ConcessionData.None;
+
     /// <summary>The PIN, 4 to 12 decimal digits (sent in VERIFY as BCD, an odd count padded with F).</summary>
     public string Pin { get; init; } = DefaultPin;
 

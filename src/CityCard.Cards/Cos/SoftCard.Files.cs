@@ -59,6 +59,7 @@ public sealed partial class SoftCard
             (true, 0x0016) => CardFile.Cardholder,
             (true, 0x0017) => CardFile.Capp,
             (true, 0x0018) => CardFile.History,
+            (true, 0x0019) when concessionBytes is not null => CardFile.Concession,
             _ => CardFile.None,
         };
         if (file == CardFile.None)
@@ -93,6 +94,7 @@ public sealed partial class SoftCard
         (true, CityCardApplication.CardholderSfi) => CardFile.Cardholder,
         (true, CityCardApplication.CappSfi) => CardFile.Capp,
         (true, CityCardApplication.HistorySfi) => CardFile.History,
+        (true, CityCardApplication.ConcessionSfi) when concessionBytes is not null => CardFile.Concession,
         _ => CardFile.None,
     };
 
@@ -133,6 +135,7 @@ public sealed partial class SoftCard
         {
             CardFile.PublicInfo => publicInfoBytes,
             CardFile.Cardholder => cardholderBytes,
+            CardFile.Concession => concessionBytes,
             _ => null,
         };
         if (contents is null)

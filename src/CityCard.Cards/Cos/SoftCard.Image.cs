@@ -9,7 +9,7 @@ namespace CityCard.Cards.Cos;
 
 /// <summary>
 /// The card image: JSON in the <see cref="ImageEnvelope"/> (format <c>citycard-card</c>, version 1, SHA-256 checksum)
-/// whose body holds the keys, EF 0015, EF 0016, the PIN and the persistent memory in hex (docs/card.md). A software card
+/// whose body holds the keys, EF 0015, EF 0016, EF 0019 (optional), the PIN and the persistent memory in hex (docs/card.md). A software card
 /// holds its keys in its image; the image is never logged.
 /// </summary>
 public sealed partial class SoftCard
@@ -48,6 +48,11 @@ public sealed partial class SoftCard
             ["cappRecords"] = memory.CappRecordCount,
             ["memory"] = Hex.Format(memory.Export()),
         };
+        if (concessionBytes is not null)
+        {
+            body["ef0019"] = Hex.Format(concessionBytes);
+        }
+
         return ImageEnvelope.Encode(ImageFormat, ImageVersion, body);
     }
 
@@ -84,6 +89,9 @@ public sealed partial class SoftCard
 
         var publicInfo = ImageEnvelope.GetHex(body, "ef0015", CardPublicInfo.Length, source);
         var cardholder = ImageEnvelope.GetHex(body, "ef0016", Application.Cardholder.Length, source);
+
+        // EF 0019 came later: an image without it is a card personalised without the file.
+        var concession = body["ef0019"] is null ? null : ImageEnvelope.GetHex(body, "ef0019", ConcessionData.Length, source);
         var pin = PinCodec.Encode(ImageEnvelope.GetString(body, "pin", source))
             ?? throw new ImageFileException($"{source}: field 'pin' must be 4 to 12 decimal digits");
         var pinTryLimit = (int)ImageEnvelope.GetInteger(body, "pinTryLimit", 1, 15, source);
@@ -105,7 +113,7 @@ public sealed partial class SoftCard
         SoftCard card;
         try
         {
-            card = new SoftCard(cardKeys, publicInfo, cardholder, pin, pinTryLimit, memory, options);
+            card = new SoftCard(cardKeys, publicInfo, cardholder, concession, pin, pinTryLimit, memory, options);
         }
         catch (ArgumentException e)
         {

@@ -10,7 +10,8 @@ namespace CityCard.Cards.Cos;
 /// <summary>
 /// A software CPU card carrying the city-card ED/EP application (STANDARDS.md §0, §1.2–§1.4, §3.1, §6.2), driven only by
 /// APDUs through <see cref="Transmit"/>. MF 3F00 holds the DIR record; ADF 1001 (AID A00000000386980701) holds EF 0015,
-/// EF 0016 (behind VERIFY PIN), the CAPP record file EF 0017, the cyclic EF 0018, the purse and the card keys.
+/// EF 0016 (behind VERIFY PIN), the CAPP record file EF 0017, the cyclic EF 0018, the concession file EF 0019, the purse
+/// and the card keys.
 /// </summary>
 /// <remarks>
 /// <para>The purse changes only in DEBIT FOR (CAPP) PURCHASE and CREDIT FOR LOAD after a valid MAC, and then together with
@@ -26,21 +27,23 @@ public sealed partial class SoftCard : IApduChannel
     private readonly CardKeys keys;
     private readonly byte[] publicInfoBytes;
     private readonly byte[] cardholderBytes;
+    private readonly byte[]? concessionBytes;
     private readonly byte[] pinBcd;
     private readonly CardMemory memory;
     private readonly IRandomSource random;
-    private readonly byte[] adfFci;
+    private byte[] adfFci;
     private bool adfSelected;
     private CardFile currentFile;
     private bool pinVerified;
     private byte[]? challenge;
     private PurseSession? session;
 
-    private SoftCard(CardKeys keys, byte[] publicInfoBytes, byte[] cardholderBytes, byte[] pinBcd, int pinTryLimit, CardMemory memory, SoftCardOptions options)
+    private SoftCard(CardKeys keys, byte[] publicInfoBytes, byte[] cardholderBytes, byte[]? concessionBytes, byte[] pinBcd, int pinTryLimit, CardMemory memory, SoftCardOptions options)
     {
         this.keys = keys;
         this.publicInfoBytes = publicInfoBytes;
         this.cardholderBytes = cardholderBytes;
+        this.concessionBytes = concessionBytes;
         this.pinBcd = pinBcd;
         this.memory = memory;
         PinTryLimit = pinTryLimit;
@@ -51,15 +54,22 @@ public sealed partial class SoftCard : IApduChannel
         Cardholder = Application.Cardholder.TryParse(cardholderBytes, out var holder) && holder is not null
             ? holder
             : throw new ArgumentException("EF 0016 is not a valid cardholder file", nameof(cardholderBytes));
+        Concession = concessionBytes is null ? null
+            : ConcessionData.TryParse(concessionBytes, out var concession) && concession is not null
+                ? concession
+                : throw new ArgumentException("EF 0019 is not a valid concession file", nameof(concessionBytes));
         adfFci = BuildAdfFci(publicInfoBytes);
         memory.Hook = options.TearingHook;
     }
 
     /// <summary>EF 0015 decoded.</summary>
-    public CardPublicInfo PublicInfo { get; }
+    public CardPublicInfo PublicInfo { get; private set; }
 
     /// <summary>EF 0016 decoded.</summary>
-    public Cardholder Cardholder { get; }
+    public Cardholder Cardholder { get; private set; }
+
+    /// <summary>EF 0019 decoded (the concession's verification date), or null when the card has no EF 0019.</summary>
+    public ConcessionData? Concession { get; private set; }
 
     /// <summary>The card number.</summary>
     public Asn Asn => PublicInfo.Asn;
@@ -149,6 +159,7 @@ public sealed partial class SoftCard : IApduChannel
             keys,
             personalization.PublicInfo.ToBytes(),
             personalization.Cardholder.ToBytes(),
+            personalization.Concession?.ToBytes(),
             PinCodec.Encode(personalization.Pin)!,
             personalization.PinTryLimit,
             memory,
@@ -207,6 +218,7 @@ public sealed partial class SoftCard : IApduChannel
     private static bool IsKnownInstruction(byte cla, byte ins) => (cla, ins) switch
     {
         (0x00, 0xA4 or 0xB0 or 0xB2 or 0x20 or 0x84) => true,
+        (0x04, 0xD6) => true,
         (0x80, 0x5C or 0x50 or 0x52 or 0x54 or 0xDC or 0x5A) => true,
         (0x84, 0x1E or 0x18) => true,
         _ => false,
@@ -239,7 +251,7 @@ public sealed partial class SoftCard : IApduChannel
         }
 
         byte cla = command[0], ins = command[1];
-        if (cla is not (0x00 or 0x80 or 0x84))
+        if (cla is not (0x00 or 0x04 or 0x80 or 0x84))
         {
             return Status(StatusWords.ClassNotSupported);
         }
@@ -267,6 +279,7 @@ public sealed partial class SoftCard : IApduChannel
             (0x80, 0x54) => DebitForPurchase(apdu, pending),
             (0x80, 0xDC) => UpdateCappDataCache(apdu, pending),
             (0x80, 0x5A) => GetTransactionProve(apdu),
+            (0x04, 0xD6) => UpdateBinary(apdu, usableChallenge),
             (0x84, 0x1E) => SetApplicationBlocked(apdu, usableChallenge, blocked: true),
             _ => SetApplicationBlocked(apdu, usableChallenge, blocked: false),
         };

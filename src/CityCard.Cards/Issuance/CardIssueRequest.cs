@@ -45,4 +45,7 @@ public sealed record CardIssueRequest
 
     /// <summary>EF 0017 size (1..16 records of 48 bytes).</summary>
     public int CappRecordCount { get; init; } = 4;
+
+    /// <summary>The concession's last valid day (annual verification), written to EF 0019; null: none.</summary>
+    public DateOnly? ConcessionValidUntil { get; init; }
 }

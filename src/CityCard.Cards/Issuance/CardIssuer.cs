@@ -50,6 +50,7 @@ public sealed class CardIssuer
             },
             Cardholder = request.Cardholder,
             Pin = request.Pin,
+            Concession = request.ConcessionValidUntil is { } until ? new ConcessionData { ValidUntil = until, VerifiedOn = request.ValidFrom } : ConcessionData.None,
             OverdraftLimit = request.OverdraftLimit,
             HistoryRecordCount = request.HistoryRecordCount,
             CappRecordCount = request.CappRecordCount,

@@ -99,6 +99,35 @@ public static class CardCommands
     /// <summary>The header the APPLICATION UNBLOCK MAC covers: <c>84 18 00 00 04</c>.</summary>
     public static ReadOnlySpan<byte> ApplicationUnblockHeader => [0x84, 0x18, 0x00, 0x00, 0x04];
 
+    /// <summary>
+    /// The bytes the line MAC of UPDATE BINARY covers: <c>04 D6 (80|SFI) offset Lc ‖ data</c>, Lc counting the 4 MAC bytes.
+    /// </summary>
+    public static byte[] UpdateBinaryMacData(byte sfi, byte offset, ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty || data.Length > 250)
+        {
+            throw new ArgumentOutOfRangeException(nameof(data), data.Length, "UPDATE BINARY writes 1..250 bytes");
+        }
+
+        var bytes = new byte[5 + data.Length];
+        bytes[0] = 0x04;
+        bytes[1] = 0xD6;
+        bytes[2] = (byte)(0x80 | sfi);
+        bytes[3] = offset;
+        bytes[4] = (byte)(data.Length + 4);
+        data.CopyTo(bytes.AsSpan(5));
+        return bytes;
+    }
+
+    /// <summary><c>04 D6 (80|SFI) offset Lc data ‖ MAC</c>: line-protected UPDATE BINARY; <paramref name="mac"/> from <c>LineMac</c> over <see cref="UpdateBinaryMacData"/>.</summary>
+    public static byte[] UpdateBinary(byte sfi, byte offset, ReadOnlySpan<byte> data, uint mac)
+    {
+        var body = new byte[data.Length + 4];
+        data.CopyTo(body);
+        BinaryPrimitives.WriteUInt32BigEndian(body.AsSpan(data.Length), mac);
+        return CommandApdu.Build(0x04, 0xD6, (byte)(0x80 | sfi), offset, body);
+    }
+
     private static byte[] Initialize(byte p1, byte keyIndex, uint amount, TerminalId terminal, int expectedLength)
     {
         Span<byte> data = stackalloc byte[11];

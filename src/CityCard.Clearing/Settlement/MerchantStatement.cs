@@ -2,7 +2,8 @@ namespace CityCard.Clearing.Settlement;
 
 /// <summary>
 /// One merchant's or operator's statement in a settlement, per contract rate: purchases it is paid for and loads it
-/// collected. <c>Gross − Discount = Revenue = charged + concession subsidy</c>; <c>Net = Revenue − Commission</c>.
+/// collected. <c>Gross − Discount = Revenue = charged + concession subsidy</c>; <c>Net = Revenue − Commission</c>;
+/// <c>Remittance = Loads − Claims</c>.
 /// </summary>
 public sealed record MerchantStatement
 {
@@ -39,9 +40,21 @@ public sealed record MerchantStatement
     /// <summary>Paid to the merchant: revenue − commission, fen.</summary>
     public long NetFen { get; init; }
 
-    /// <summary>Accepted loads the operator's outlets collected cash for.</summary>
+    /// <summary>Accepted loads the operator's outlets wrote to cards (for cash, or claiming pending credits).</summary>
     public long Loads { get; init; }
 
-    /// <summary>Cash collected for loads, owed to the centre, fen.</summary>
+    /// <summary>Value the operator's outlets loaded onto cards, fen (cash loads and claims).</summary>
     public long LoadsFen { get; init; }
+
+    /// <summary>
+    /// Of <see cref="Loads"/>, the loads that wrote a card's pending credits (online top-up, a replaced card's value, an
+    /// adjustment): the outlet took no cash for them, the money is already at the centre (docs/lifecycle.md).
+    /// </summary>
+    public long Claims { get; init; }
+
+    /// <summary>Value of the claiming loads, fen.</summary>
+    public long ClaimsFen { get; init; }
+
+    /// <summary>Cash the outlets took for loads and owe the centre: loads − claims, fen.</summary>
+    public long RemittanceFen => LoadsFen - ClaimsFen;
 }

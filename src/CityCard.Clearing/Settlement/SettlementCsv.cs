@@ -10,7 +10,7 @@ namespace CityCard.Clearing.Settlement;
 public static class SettlementCsv
 {
     /// <summary>The header row.</summary>
-    public const string Header = "date,row,merchant_id,name,category,commission_bps,purchases,gross_fen,discount_fen,concession_subsidy_fen,revenue_fen,commission_fen,net_fen,loads,loads_fen";
+    public const string Header = "date,row,merchant_id,name,category,commission_bps,purchases,gross_fen,discount_fen,concession_subsidy_fen,revenue_fen,commission_fen,net_fen,loads,loads_fen,claims,claims_fen,remittance_fen";
 
     /// <summary>The file name for a day: <c>settlement-YYYY-MM-DD.csv</c>.</summary>
     public static string FileName(DateOnly date) => $"settlement-{date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv";
@@ -43,6 +43,7 @@ public static class SettlementCsv
             date, row, id, Quote(name), Quote(category), rate,
             N(Sum(s => s.Purchases)), N(Sum(s => s.GrossFen)), N(Sum(s => s.DiscountFen)), N(Sum(s => s.ConcessionSubsidyFen)),
             N(Sum(s => s.RevenueFen)), N(Sum(s => s.CommissionFen)), N(Sum(s => s.NetFen)), N(Sum(s => s.Loads)), N(Sum(s => s.LoadsFen)),
+            N(Sum(s => s.Claims)), N(Sum(s => s.ClaimsFen)), N(Sum(s => s.RemittanceFen)),
         };
         text.AppendJoin(',', fields).Append('\n');
     }

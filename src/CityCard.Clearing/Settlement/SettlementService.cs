@@ -6,7 +6,7 @@ namespace CityCard.Clearing.Settlement;
 /// <summary>
 /// Settles a business day: every cleared, unsettled batch of that day and earlier days (late uploads) is settled once.
 /// Per merchant and rate a statement; one ledger transaction pays net amounts out of the payables to the settlement bank
-/// and takes the outlets' load cash in; a reconciliation names every difference between terminal totals, stored records
+/// and takes the outlets' load cash in (loads less the claims of pending credits, which brought no cash); a reconciliation names every difference between terminal totals, stored records
 /// and postings, plus every failing invariant. Idempotent: a settled day returns its stored report.
 /// </summary>
 public sealed class SettlementService
@@ -36,6 +36,8 @@ public sealed class SettlementService
             throw new ClearingInputException($"settle {date:yyyy-MM-dd}: settlements run in date order and {latest:yyyy-MM-dd} is already settled");
         }
 
+        var now = Clock.Now(clock);
+        ClaimProvenLoads(w, date, now);
         var input = w.LoadSettlementInput(date);
         var differences = Reconcile(input);
         foreach (var invariant in w.Audit().Invariants.Where(i => !i.Ok))
@@ -46,7 +48,7 @@ public sealed class SettlementService
         var report = new SettlementReport
         {
             Date = date,
-            CreatedUtc = Clock.Now(clock),
+            CreatedUtc = now,
             Batches = input.BatchIds.Count,
             Statements = input.Statements,
             Differences = differences,
@@ -77,7 +79,20 @@ public sealed class SettlementService
             }
         }
 
+        differences.AddRange(input.ClaimDifferences);
         return differences;
+    }
+
+    // A claiming load whose outlet never confirmed its TAC, but whose record (verified TAC) is being settled, was written:
+    // its credits are claimed now, so the claim posting and the netting below happen in the same settlement.
+    private static void ClaimProvenLoads(IClearingWriter w, DateOnly date, DateTimeOffset now)
+    {
+        foreach (var load in w.UnconfirmedClaimsWithRecords(date))
+        {
+            w.SetLoadStatus(load.Asn, load.OnlineCounter, Loads.LoadStatus.Resolved);
+            Lifecycle.CreditClaims.Claim(w, load, now, "load record settled");
+            w.AppendOperatorLog("settlement", "load-resolved", load.Asn.ToString(), now, $"{{\"counter\":{load.OnlineCounter},\"status\":\"{load.Status}\"}}", $"{{\"counter\":{load.OnlineCounter},\"status\":\"written\",\"proof\":\"load record\"}}", $"load:{load.Asn}:{load.OnlineCounter}");
+        }
     }
 
     private static LedgerTransaction? Payout(SettlementReport report)
@@ -87,8 +102,9 @@ public sealed class SettlementService
         {
             postings.Add(Account.Payable(statement.MerchantId), statement.NetFen);
             postings.Add(Account.Of(AccountKind.SettlementBank), -statement.NetFen);
-            postings.Add(Account.Of(AccountKind.SettlementBank), statement.LoadsFen);
-            postings.Add(Account.OutletCash(statement.MerchantId), -statement.LoadsFen);
+            // Loads that claimed pending credits brought no cash: their claim posting already credited the outlet's cash.
+            postings.Add(Account.Of(AccountKind.SettlementBank), statement.RemittanceFen);
+            postings.Add(Account.OutletCash(statement.MerchantId), -statement.RemittanceFen);
         }
 
         return postings.IsEmpty

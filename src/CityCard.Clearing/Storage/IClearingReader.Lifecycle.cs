@@ -40,6 +40,12 @@ public partial interface IClearingReader
     /// <summary>Every stored record of a card with its batch's received time, in card order.</summary>
     IReadOnlyList<CardRecordLine> CardRecords(Asn asn);
 
+    /// <summary>
+    /// Claiming loads never confirmed (authorised or expired, their credits still reserved) whose accepted load record is
+    /// in a batch of <paramref name="businessDay"/> or earlier not yet settled: the record proves the card was written.
+    /// </summary>
+    IReadOnlyList<PendingLoad> UnconfirmedClaimsWithRecords(DateOnly businessDay);
+
     /// <summary>The MAC1 an online load was authorised with (null for loads authorised before it was kept).</summary>
     uint? LoadMac1(Asn asn, ushort onlineCounter);
 }

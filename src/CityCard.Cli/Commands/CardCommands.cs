@@ -44,8 +44,9 @@ internal static class CardCommands
         var overdraft = Options.Optional("--overdraft", "overdraft limit in fen (default 0)");
         var alg = Options.Optional("--alg", "des (default) or sm4");
         var keys = Options.Optional("--keys", "encrypted issuer key-set file (default: the public demo key set)");
+        var concessionUntil = Options.Optional("--concession-until", "the concession's annual verification date YYYY-MM-DD written to EF 0019 (default: none — the concession is not date-limited)");
         return new Command("new", "Issue (personalise) a card: keys diversified from the issuer key set, optional starting balance loaded.")
-            .With(output, asn, city, type, balance, overdraft, alg, keys)
+            .With(output, asn, city, type, balance, overdraft, alg, keys, concessionUntil)
             .Does(parse =>
             {
                 var algorithm = EpAlgorithms.Parse(parse.GetValue(alg) ?? "des", "--alg");
@@ -78,6 +79,7 @@ internal static class CardCommands
                     ValidFrom = today,
                     ValidUntil = today.AddYears(5).AddDays(-1),
                     OverdraftLimit = limit,
+                    ConcessionValidUntil = parse.GetValue(concessionUntil) is { } until ? Arguments.Date(until, "--concession-until") : null,
                 });
                 if (start > 0)
                 {
@@ -128,6 +130,7 @@ internal static class CardCommands
                     ["cardType"] = CardName(info.CardType),
                     ["validFrom"] = info.ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                     ["validUntil"] = info.ValidUntil.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    ["concessionValidUntil"] = card.Concession?.ValidUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                     ["algorithm"] = card.Algorithm.Name(),
                     ["keyVersion"] = (int)card.KeyVersion,
                     ["balance"] = purse.Balance,
@@ -143,6 +146,11 @@ internal static class CardCommands
             var o = context.Out;
             o.WriteLine($"Card        {info.Asn}   city {info.City}   {CardName(info.CardType)}   {card.Algorithm.Name()} keys v{card.KeyVersion}");
             o.WriteLine($"Valid       {info.ValidFrom:yyyy-MM-dd} to {info.ValidUntil:yyyy-MM-dd}{(card.IsBlocked ? "   BLOCKED" : string.Empty)}");
+            if (card.Concession?.ValidUntil is { } concession)
+            {
+                o.WriteLine($"Concession  valid until {concession:yyyy-MM-dd} (annual verification, EF 0019)");
+            }
+
             o.WriteLine($"Balance     {Yuan(purse.Balance)}   overdraft limit {Yuan(purse.OverdraftLimit)}");
             o.WriteLine($"Counters    online {purse.OnlineCounter}   offline {purse.OfflineCounter}");
             o.WriteLine();

@@ -113,7 +113,7 @@ internal static class ClearingCommands
                 context.Out.WriteLine($"settlement {day:yyyy-MM-dd}{(replayed ? " (already settled; stored report)" : string.Empty)}: {report.Batches} batches, {report.Statements.Count} statements, net paid {report.NetFen} fen -> {path}");
                 foreach (var s in report.Statements)
                 {
-                    context.Out.WriteLine(FormattableString.Invariant($"  {s.MerchantId} {s.Name} [{s.Category}, {s.CommissionBps} bps]: purchases {s.Purchases}, gross {s.GrossFen}, discount {s.DiscountFen}, subsidy {s.ConcessionSubsidyFen}, commission {s.CommissionFen}, net {s.NetFen}; loads {s.Loads} ({s.LoadsFen} fen)"));
+                    context.Out.WriteLine(FormattableString.Invariant($"  {s.MerchantId} {s.Name} [{s.Category}, {s.CommissionBps} bps]: purchases {s.Purchases}, gross {s.GrossFen}, discount {s.DiscountFen}, subsidy {s.ConcessionSubsidyFen}, commission {s.CommissionFen}, net {s.NetFen}; loads {s.Loads} ({s.LoadsFen} fen), of which claims {s.Claims} ({s.ClaimsFen} fen), cash to remit {s.RemittanceFen} fen"));
                 }
 
                 if (report.Reconciled)

@@ -27,6 +27,7 @@ internal static class LifecycleCards
             ValidUntil = sale.ValidUntil,
             Cardholder = holder,
             OverdraftLimit = checked((int)sale.OverdraftLimitFen),
+            ConcessionValidUntil = sale.ConcessionValidUntil,
         });
     }
 

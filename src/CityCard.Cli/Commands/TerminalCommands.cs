@@ -17,7 +17,7 @@ using CityCard.Terminals.Taxi;
 namespace CityCard.Cli.Commands;
 
 /// <summary><c>citycard terminal …</c>: try each terminal by hand against card and PSAM files.</summary>
-internal static class TerminalCommands
+internal static partial class TerminalCommands
 {
     private static readonly System.Text.Json.JsonSerializerOptions WebJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
@@ -219,7 +219,7 @@ internal static class TerminalCommands
 
                 return ExitCodes.Ok;
             });
-        return Group("outlet", "Card sale and top-up outlet.", load, sell, report, OutletClaim(context), OutletRefund(context), OutletSellProduct(context));
+        return Group("outlet", "Card sale and top-up outlet.", [load, sell, report, OutletClaim(context), OutletRefund(context), OutletSellProduct(context), .. CounterCommands(context)]);
     }
 
     private static Command OutletClaim(CliContext context)
@@ -236,7 +236,7 @@ internal static class TerminalCommands
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
                 var centreUri = CentreUri(parse.GetValue(centre)!);
                 var asn = session.Card!.Asn;
-                var credits = new CentreClient(client, centreUri).Get($"api/cards/{asn}/credits", $"the pending credits of {asn}");
+                var credits = Counter(client, parse.GetValue(centre)!, session).Get($"api/cards/{asn}/credits", $"the pending credits of {asn}");
                 // Credits still reserved by an earlier, torn claim are included: the centre lapses that load when the card
                 // shows the same online counter, or it was written and the recovery below finishes it.
                 var open = credits.EnumerateArray().Where(c => c.GetProperty("status").GetString() is "available" or "reserved").Sum(c => c.GetProperty("amountFen").GetInt64());
@@ -266,7 +266,7 @@ internal static class TerminalCommands
             {
                 using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, parse.GetValue(card), parse.GetValue(psam), 0);
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-                var centreClient = new CentreClient(client, CentreUri(parse.GetValue(centre)!));
+                var centreClient = Counter(client, parse.GetValue(centre)!, session);
                 var outlet = new TopUpOutlet(session.Core, new IssuerLoadAuthority(session.KeySet(context, parse.GetValue(common.Keys))), session.Psam!.Terminal);
                 var result = outlet.Refund(
                     session.Card!,
@@ -308,7 +308,7 @@ internal static class TerminalCommands
             {
                 using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, null, parse.GetValue(psam), 0);
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-                var answer = new CentreClient(client, CentreUri(parse.GetValue(centre)!)).Post("api/lifecycle/sales", new System.Text.Json.Nodes.JsonObject
+                var answer = Counter(client, parse.GetValue(centre)!, session).Post("api/lifecycle/sales", new System.Text.Json.Nodes.JsonObject
                 {
                     ["requestId"] = parse.GetValue(requestId) ?? "outlet-" + Guid.NewGuid().ToString("N"),
                     ["operator"] = parse.GetValue(who),

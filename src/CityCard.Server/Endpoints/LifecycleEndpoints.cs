@@ -4,6 +4,7 @@ using CityCard.Security.Ep;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace CityCard.Server.Endpoints;
@@ -125,6 +126,17 @@ internal static class LifecycleEndpoints
             return invalid;
         }
 
+        if (request.Headers.ContainsKey(Authentication.DeviceSignature.DeviceHeader))
+        {
+            var (outlet, refused) = await OutletDeviceAsync(request, body!, parsed!);
+            if (refused is not null)
+            {
+                return refused;
+            }
+
+            parsed = parsed! with { OutletId = outlet };
+        }
+
         OperatorRequest who;
         try
         {
@@ -143,6 +155,27 @@ internal static class LifecycleEndpoints
         {
             return RequestBody.BadRequest(e.Message);
         }
+    }
+
+    // An outlet terminal signs its counter operations like its loads (docs/lifecycle.md): the signature must verify, the
+    // device must be an active top-up outlet, and the operation happens at its operator's counter.
+    private static async Task<(uint? Outlet, IResult? Problem)> OutletDeviceAsync(HttpRequest request, byte[] body, LifecycleRequest parsed)
+    {
+        var services = request.HttpContext.RequestServices;
+        var (device, refused) = await DeviceEndpoints.AuthenticateAsync(request, services.GetRequiredService<IClearingStore>(), services.GetRequiredService<ServerOptions>(), body);
+        if (refused is not null)
+        {
+            return (null, refused);
+        }
+
+        if (device!.Kind != Records.DeviceKind.TopUpOutlet || device.Status != Clearing.Registry.DeviceStatus.Active)
+        {
+            return (null, TypedResults.Problem(detail: $"device {device.DeviceId} is not an active top-up outlet", statusCode: StatusCodes.Status403Forbidden, title: "Not an outlet"));
+        }
+
+        return parsed.OutletId is { } given && given != device.OperatorId
+            ? (null, RequestBody.BadRequest($"outletId: {given} is not the operator of device {device.DeviceId} ({device.OperatorId})"))
+            : (device.OperatorId, null);
     }
 
     private static HolderIdentity? Identity(LifecycleRequest body) =>

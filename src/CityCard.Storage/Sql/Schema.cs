@@ -153,6 +153,16 @@ internal static class Schema
                 "CREATE FUNCTION operator_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the operator log is append-only'; END $$",
                 "CREATE TRIGGER operator_log_append_only BEFORE UPDATE OR DELETE ON operator_log FOR EACH ROW EXECUTE FUNCTION operator_log_append_only()",
             ]),
+        new Migration(
+            6,
+            "settlement statements count the loads that claimed pending credits (no cash taken)",
+            [
+                // 0 for settlements run before: they asked the outlets to remit every load (docs/clearing.md).
+                "ALTER TABLE settlement_statements ADD COLUMN claims BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE settlement_statements ADD COLUMN claims_fen BIGINT NOT NULL DEFAULT 0",
+            ],
+            [],
+            []),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

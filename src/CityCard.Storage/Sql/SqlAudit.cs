@@ -256,6 +256,7 @@ internal static partial class SqlAudit
             ["purchasesLessCommissionFen"] = records.Values.Sum(),
             ["paidFen"] = paid.Values.Sum(),
         };
+        CheckRemittances(s, differences, figures);
         return Result(6, Invariants.SettlementNet, figures, differences, true);
     }
 }

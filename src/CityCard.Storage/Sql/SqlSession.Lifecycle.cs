@@ -50,6 +50,22 @@ internal sealed partial class SqlSession
         ("@before", Seconds(beforeUtc)),
         ("@limit", (long)limit));
 
+    public IReadOnlyList<PendingLoad> UnconfirmedClaimsWithRecords(DateOnly businessDay) => Query(
+        $"""
+        SELECT {Prefixed("l", LoadColumns)} FROM pending_loads l
+        WHERE l.status IN (@authorised, @expired)
+          AND EXISTS (SELECT 1 FROM pending_credits c WHERE c.asn = l.asn AND c.status = @reserved AND c.load_counter = l.online_counter AND c.load_device = l.device_id)
+          AND EXISTS (SELECT 1 FROM records r JOIN batches b ON b.batch_id = r.batch_id
+                      WHERE r.asn = l.asn AND r.kind = 3 AND r.counter = l.online_counter AND r.outcome = 1 AND b.device_id = l.device_id
+                        AND b.settled_on IS NULL AND b.business_date <= @day)
+        ORDER BY l.asn, l.online_counter
+        """,
+        ReadLoad,
+        ("@authorised", (long)LoadStatus.Authorised),
+        ("@expired", (long)LoadStatus.Expired),
+        ("@reserved", (long)PendingCreditStatus.Reserved),
+        ("@day", Day(businessDay)));
+
     public uint? LoadMac1(Asn asn, ushort onlineCounter) =>
         Query("SELECT mac1 FROM pending_loads WHERE asn = @asn AND online_counter = @counter", r => NullableInt64(r, 0), ("@asn", AsnValue(asn)), ("@counter", (long)onlineCounter))
             .FirstOrDefault() is { } mac1 ? (uint)mac1 : null;

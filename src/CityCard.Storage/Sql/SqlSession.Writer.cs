@@ -301,7 +301,13 @@ internal sealed partial class SqlSession
             },
             day);
         var checks = SqlAudit.BatchChecks(this, $"WHERE {Unsettled}", day);
-        return new SettlementInput(batchIds, statements, checks);
+        var claims = SqlAudit.ClaimRecords(this, $"WHERE {Unsettled}", day);
+        return new SettlementInput(batchIds, SqlAudit.WithClaims(statements, claims), checks)
+        {
+            ClaimDifferences = claims.Where(c => c.ClaimedFen != c.AmountFen)
+                .Select(c => $"batch {c.BatchId} record {c.Index}: the load of card {c.Asn} (online counter {c.OnlineCounter}) wrote {c.AmountFen} fen, its pending credits are {c.ClaimedFen} fen")
+                .ToList(),
+        };
     }
 
     public void SaveSettlement(SettlementReport report, IReadOnlyList<long> batchIds, LedgerTransaction? payout)
@@ -322,8 +328,8 @@ internal sealed partial class SqlSession
             Execute(
                 """
                 INSERT INTO settlement_statements (business_date, merchant_id, commission_bps, name, category, purchases, gross_fen, discount_fen, subsidy_fen,
-                  revenue_fen, commission_fen, net_fen, loads, loads_fen)
-                VALUES (@day, @merchant, @bps, @name, @category, @purchases, @gross, @discount, @subsidy, @revenue, @commission, @net, @loads, @loads_fen)
+                  revenue_fen, commission_fen, net_fen, loads, loads_fen, claims, claims_fen)
+                VALUES (@day, @merchant, @bps, @name, @category, @purchases, @gross, @discount, @subsidy, @revenue, @commission, @net, @loads, @loads_fen, @claims, @claims_fen)
                 """,
                 ("@day", day),
                 ("@merchant", s.MerchantId),
@@ -338,7 +344,9 @@ internal sealed partial class SqlSession
                 ("@commission", s.CommissionFen),
                 ("@net", s.NetFen),
                 ("@loads", s.Loads),
-                ("@loads_fen", s.LoadsFen));
+                ("@loads_fen", s.LoadsFen),
+                ("@claims", s.Claims),
+                ("@claims_fen", s.ClaimsFen));
         }
 
         using var mark = Prepare("UPDATE batches SET settled_on = @day WHERE batch_id = @id", "@day", "@id");

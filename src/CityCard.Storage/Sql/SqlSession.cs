@@ -354,7 +354,7 @@ internal sealed partial class SqlSession : IClearingWriter
         }
 
         var statements = Query(
-            "SELECT merchant_id, name, category, commission_bps, purchases, gross_fen, discount_fen, subsidy_fen, revenue_fen, commission_fen, net_fen, loads, loads_fen FROM settlement_statements WHERE business_date = @day ORDER BY merchant_id, commission_bps",
+            "SELECT merchant_id, name, category, commission_bps, purchases, gross_fen, discount_fen, subsidy_fen, revenue_fen, commission_fen, net_fen, loads, loads_fen, claims, claims_fen FROM settlement_statements WHERE business_date = @day ORDER BY merchant_id, commission_bps",
             ReadStatement,
             ("@day", Day(businessDay)));
         return new SettlementReport
@@ -432,6 +432,8 @@ internal sealed partial class SqlSession : IClearingWriter
         NetFen = r.GetInt64(10),
         Loads = r.GetInt64(11),
         LoadsFen = r.GetInt64(12),
+        Claims = r.GetInt64(13),
+        ClaimsFen = r.GetInt64(14),
     };
 
     internal static string Prefixed(string alias, string columns) => string.Join(", ", columns.Split(", ").Select(c => $"{alias}.{c}"));

@@ -99,6 +99,21 @@ public sealed class BusValidator(PurchaseTerminal terminal)
 
         var full = fare;
         var payPercent = FareRules.ConcessionPayPercent(core.Parameters, CardNames.Of(info.CardType), TimeOnly.FromDateTime(now.Value));
+        var expired = false;
+        if (payPercent < 100)
+        {
+            switch (Terminal.ConcessionValid(card))
+            {
+                case null:
+                    return new TapResult(TapOutcome.PresentAgain, "Card not read — present it again");
+                case false:
+                    // Annual verification (年审) past: the full fare until the concession is renewed at an outlet.
+                    payPercent = 100;
+                    expired = true;
+                    break;
+            }
+        }
+
         if (payPercent < 100)
         {
             fare = FareRules.Percent(fare, payPercent);
@@ -116,6 +131,11 @@ public sealed class BusValidator(PurchaseTerminal terminal)
             Discount = discount,
         };
         var result = Terminal.Charge(card, info, fare, context, new CappRecordUpdate(TransitState.RecordNumber, state.ToBytes()), now);
+        if (result.Outcome == TapOutcome.Completed && expired)
+        {
+            return result with { Message = $"{result.Message} ({CardNames.Of(info.CardType)} concession expired — renew it at a service outlet)" };
+        }
+
         if (result.Outcome == TapOutcome.Completed && discount != DiscountKind.None)
         {
             var why = discount == DiscountKind.Transfer ? "transfer" : $"{CardNames.Of(info.CardType)} concession";

@@ -73,6 +73,19 @@ public sealed class PurchaseTerminal
         return info;
     }
 
+    /// <summary>
+    /// Whether the card type's concession applies today by the card's annual verification date (EF 0019): true when the
+    /// date is not past or the card has none, false when it is past (or the file does not decode) — an expired concession
+    /// is charged as ordinary until renewed at an outlet; null when the card left the field.
+    /// </summary>
+    public bool? ConcessionValid(IApduChannel card) => CardMaintenance.ReadConcession(card) switch
+    {
+        (ConcessionRead.Read, { } data) => data.AppliesOn(DateOnly.FromDateTime(Core.LocalNow)),
+        (ConcessionRead.Absent, _) => true,
+        (ConcessionRead.Lost, _) => null,
+        _ => false,
+    };
+
     /// <summary>Runs the purchase and journals its record; maps every refusal to a clear message.</summary>
     public TapResult Charge(IApduChannel card, CardPublicInfo info, long amountFen, RecordContext context, CappRecordUpdate? capp, BcdDateTime when)
     {

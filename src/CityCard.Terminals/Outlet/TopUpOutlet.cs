@@ -140,6 +140,59 @@ public sealed class TopUpOutlet
         }
     }
 
+    /// <summary>
+    /// Rewrites a card at the counter after the centre recorded a concession renewal or a product change: the card type in
+    /// EF 0015 (when <paramref name="cardType"/> is given) and the concession's verification date in EF 0019, each with a
+    /// line-protected UPDATE BINARY under the card's maintenance key. Writing the same values again is harmless, so a
+    /// failed write is retried by repeating the operation (the centre answers a repeated request id with the same answer).
+    /// </summary>
+    public static TapResult Rewrite(IApduChannel card, Security.Ep.Asn expected, Security.Keys.IssuerKeySet keySet, Cards.Application.CardType? cardType, Cards.Application.ConcessionData concession)
+    {
+        ArgumentNullException.ThrowIfNull(keySet);
+        ArgumentNullException.ThrowIfNull(concession);
+        if (CardSession.Identify(card, out var info, out _) != IdentifyStatus.Identified || info is null)
+        {
+            return new TapResult(TapOutcome.PresentAgain, "Card not read — present it again (the centre has recorded the change; repeat it to write the card)");
+        }
+
+        if (info.Asn != expected)
+        {
+            return new TapResult(TapOutcome.Refused, $"This is card {info.Asn}, not {expected} — present the right card");
+        }
+
+        var (read, _) = CardMaintenance.ReadConcession(card);
+        if (read == ConcessionRead.Absent && concession.ValidUntil is not null)
+        {
+            return new TapResult(TapOutcome.Refused, $"Card {info.Asn} has no concession file (EF 0019, issued before annual verification was kept on the card): replace the card to carry the concession");
+        }
+
+        var damk = keySet.DeriveCardKeys(info.City, info.Asn).Maintenance;
+        if (cardType is { } type && type != info.CardType)
+        {
+            var written = CardMaintenance.UpdateBinary(card, damk, Cards.Application.CityCardApplication.PublicInfoSfi, 28, [(byte)type]);
+            if (written != Cards.Apdu.StatusWords.Success)
+            {
+                return Unwritten(written);
+            }
+        }
+
+        if (read != ConcessionRead.Absent)
+        {
+            var written = CardMaintenance.UpdateBinary(card, damk, Cards.Application.CityCardApplication.ConcessionSfi, 0, concession.ToBytes());
+            if (written != Cards.Apdu.StatusWords.Success)
+            {
+                return Unwritten(written);
+            }
+        }
+
+        var what = concession.ValidUntil is { } until ? $"concession valid until {until:yyyy-MM-dd}" : "no concession date";
+        return new TapResult(TapOutcome.Completed, $"Card {info.Asn} written: {CardNames.Of(cardType ?? info.CardType)}, {what}");
+
+        static TapResult Unwritten(ushort status) => status == 0
+            ? new TapResult(TapOutcome.PresentAgain, "Card moved away during the write — present it again and repeat the operation")
+            : new TapResult(TapOutcome.Refused, $"The card refused the write (status {status:X4})");
+    }
+
     /// <summary>Sells a new card: personalises it and takes the deposit in cash. Returns the card to hand over.</summary>
     public SoftCard SellCard(CardIssuer issuer, CardIssueRequest request, long depositFen)
     {
@@ -156,6 +209,22 @@ public sealed class TopUpOutlet
     /// <summary>Journals the deposit of a card the centre sold (it allocated the ASN and registered it) and the outlet personalised.</summary>
     public void RecordSale(Security.Ep.Asn asn, long depositFen) =>
         Core.AppendCash(new CashMovement("deposit", depositFen, asn.ToString(), Core.Clock.GetUtcNow()));
+
+    /// <summary>
+    /// Journals cash the counter took (positive) or paid out (negative) for an operation the centre recorded: a product
+    /// change's deposit difference, a replacement fee. Once per request id: a repeated request (to retry the card write)
+    /// takes no cash again.
+    /// </summary>
+    public void RecordCash(string reason, long amountFen, Security.Ep.Asn asn, string requestId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
+        var reference = $"{asn} request {requestId}";
+        if (amountFen != 0 && !Core.Cash.Any(c => string.Equals(c.Reference, reference, StringComparison.Ordinal) && string.Equals(c.Reason, reason, StringComparison.Ordinal)))
+        {
+            Core.AppendCash(new CashMovement(reason, amountFen, reference, Core.Clock.GetUtcNow()));
+        }
+    }
 
     /// <summary>The shift report: loads and cash by reason since the journal began.</summary>
     public ShiftReport Report()

@@ -33,7 +33,22 @@ public sealed class MerchantPos(PurchaseTerminal terminal)
 
         var core = Terminal.Core;
         var now = ChinaTime.Now(core.Clock);
-        var (charged, discount) = FareRules.MerchantPrice(core.Parameters, core.Config.OperatorId, CardNames.Of(info.CardType), TimeOnly.FromDateTime(now.Value), priceFen);
+        var time = TimeOnly.FromDateTime(now.Value);
+        var (charged, discount) = FareRules.MerchantPrice(core.Parameters, core.Config.OperatorId, CardNames.Of(info.CardType), time, priceFen);
+        var ordinary = FareRules.MerchantPrice(core.Parameters, core.Config.OperatorId, CardNames.Of(Cards.Application.CardType.Ordinary), time, priceFen);
+        if (charged != ordinary.ChargedFen)
+        {
+            // A price for the card's type (student, elder…) holds only while its concession is verified (EF 0019).
+            switch (Terminal.ConcessionValid(card))
+            {
+                case null:
+                    return new TapResult(TapOutcome.PresentAgain, "Card not read — present it again");
+                case false:
+                    (charged, discount) = ordinary;
+                    break;
+            }
+        }
+
         var context = new RecordContext { MerchantId = core.Config.OperatorId, FullFareFen = priceFen, Discount = discount };
         var result = Terminal.Charge(card, info, charged, context, null, now);
         return result.Record is null ? result : result with { Message = $"{result.Message}\n{Receipt(result.Record, core.Config.OperatorId)}" };
