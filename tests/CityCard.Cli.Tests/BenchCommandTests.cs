@@ -10,7 +10,7 @@ public sealed class BenchCommandTests
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("SQLite (WAL, synchronous=NORMAL): 2,000 purchase records of 100 cards in 1 batches", result.Out, StringComparison.Ordinal);
-        Assert.Contains("| End to end | Read + verify (all cores) | Raw TAC (1 core) | Raw insert, unique index |", result.Out, StringComparison.Ordinal);
+        Assert.Contains("| Run | End to end | CPU | Read + verify (all cores) | Raw TAC (1 core) | Raw insert, unique index | CPU |", result.Out, StringComparison.Ordinal);
         Assert.Contains("| 1 | ", result.Out, StringComparison.Ordinal);
         Assert.Contains("20,000,000-record day, EXTRAPOLATED", result.Out, StringComparison.Ordinal);
     }

@@ -1,5 +1,9 @@
 using System.Data.Common;
+using CityCard.Clearing.Ledger;
 using CityCard.Clearing.Pipeline;
+using CityCard.Clearing.Registry;
+using CityCard.Clearing.Verification;
+using CityCard.Security.Ep;
 using CityCard.Storage.Sql;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -70,6 +74,150 @@ internal sealed class SqliteDialect(string connectionString) : SqlDialect
             }
         }
     }
+
+    // A batch touches each of its cards three times (load, update, one posting): with many cards per batch these are as
+    // many rows as the records, so they take the same native path, in ASN order for the B-tree's sake.
+    public override IReadOnlyDictionary<Asn, CardAccount> LoadCards(SqlSession session, IReadOnlyCollection<Asn> asns)
+    {
+        var handle = ((SqliteConnection)session.Connection).Handle!;
+        var cards = new Dictionary<Asn, CardAccount>(asns.Count);
+        Check(handle, raw.sqlite3_prepare_v2(handle, $"SELECT {SqlSession.CardColumns} FROM cards WHERE asn = ?1", out var statement));
+        using (statement)
+        {
+            foreach (var asn in asns.OrderBy(a => unchecked((long)a.Value)))
+            {
+                raw.sqlite3_bind_int64(statement, 1, unchecked((long)asn.Value));
+                var step = raw.sqlite3_step(statement);
+                if (step == raw.SQLITE_ROW)
+                {
+                    cards[asn] = ReadCard(statement);
+                }
+                else if (step != raw.SQLITE_DONE)
+                {
+                    Check(handle, step);
+                }
+
+                raw.sqlite3_reset(statement);
+            }
+        }
+
+        return cards;
+    }
+
+    public override void UpdateCards(SqlSession session, IReadOnlyList<CardAccount> cards)
+    {
+        var handle = ((SqliteConnection)session.Connection).Handle!;
+        var columns = SqlSession.CardColumns.Split(", ");
+        var assignments = string.Join(", ", columns.Skip(1).Select((c, i) => $"{c} = ?{(i + 2).ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+        Check(handle, raw.sqlite3_prepare_v2(handle, $"UPDATE cards SET {assignments} WHERE asn = ?1", out var statement));
+        using (statement)
+        {
+            foreach (var c in cards.OrderBy(c => unchecked((long)c.Asn.Value)))
+            {
+                raw.sqlite3_bind_int64(statement, 1, unchecked((long)c.Asn.Value));
+                raw.sqlite3_bind_int64(statement, 2, c.City.Value);
+                raw.sqlite3_bind_int64(statement, 3, c.CardType);
+                raw.sqlite3_bind_int64(statement, 4, (long)c.Status);
+                raw.sqlite3_bind_int64(statement, 5, c.DepositFen);
+                raw.sqlite3_bind_int64(statement, 6, c.OpeningBalanceFen);
+                raw.sqlite3_bind_int64(statement, 7, c.ShadowBalanceFen);
+                raw.sqlite3_bind_int64(statement, 8, c.ChainBalanceFen);
+                raw.sqlite3_bind_int64(statement, 9, c.ChainTip.Time);
+                raw.sqlite3_bind_int64(statement, 10, (long)c.ChainTip.Kind);
+                raw.sqlite3_bind_int64(statement, 11, c.ChainTip.Counter);
+                raw.sqlite3_bind_int64(statement, 12, c.OfflineStart);
+                raw.sqlite3_bind_int64(statement, 13, c.OfflineNext);
+                raw.sqlite3_bind_int64(statement, 14, c.OfflineSeenNext);
+                raw.sqlite3_bind_int64(statement, 15, c.OnlineStart);
+                raw.sqlite3_bind_int64(statement, 16, c.OnlineNext);
+                raw.sqlite3_bind_int64(statement, 17, c.OnlineSeenNext);
+                raw.sqlite3_bind_int64(statement, 18, c.OpenGaps);
+                if (c.BlacklistedVersion is { } listed)
+                {
+                    raw.sqlite3_bind_int64(statement, 19, listed);
+                }
+                else
+                {
+                    raw.sqlite3_bind_null(statement, 19);
+                }
+
+                raw.sqlite3_bind_int64(statement, 20, SqlSession.Seconds(c.RegisteredUtc));
+                Step(handle, statement);
+            }
+        }
+    }
+
+    public override void InsertPostings(SqlSession session, long transactionId, IReadOnlyList<Posting> postings)
+    {
+        var handle = ((SqliteConnection)session.Connection).Handle!;
+        var groups = postings.Count / RowsPerInsert;
+        var next = 0;
+        if (groups > 0)
+        {
+            using var many = PreparePostings(handle, RowsPerInsert);
+            for (var group = 0; group < groups; group++)
+            {
+                for (var row = 0; row < RowsPerInsert; row++)
+                {
+                    BindPosting(many, row * 5, transactionId, next, postings[next]);
+                    next++;
+                }
+
+                Step(handle, many);
+            }
+        }
+
+        if (next < postings.Count)
+        {
+            using var one = PreparePostings(handle, 1);
+            while (next < postings.Count)
+            {
+                BindPosting(one, 0, transactionId, next, postings[next]);
+                next++;
+                Step(handle, one);
+            }
+        }
+    }
+
+    private static sqlite3_stmt PreparePostings(sqlite3 handle, int rows)
+    {
+        var sql = $"INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES {string.Join(", ", Enumerable.Repeat("(?, ?, ?, ?, ?)", rows))}";
+        Check(handle, raw.sqlite3_prepare_v2(handle, sql, out var statement));
+        return statement;
+    }
+
+    // Lines are numbered from 1 in the order given.
+    private static void BindPosting(sqlite3_stmt statement, int at, long transactionId, int index, Posting posting)
+    {
+        raw.sqlite3_bind_int64(statement, at + 1, transactionId);
+        raw.sqlite3_bind_int64(statement, at + 2, index + 1L);
+        raw.sqlite3_bind_int64(statement, at + 3, (long)posting.Account.Kind);
+        raw.sqlite3_bind_int64(statement, at + 4, posting.Account.Sub);
+        raw.sqlite3_bind_int64(statement, at + 5, posting.AmountFen);
+    }
+
+    // The columns of SqlSession.CardColumns, as SqlSession.ReadCard maps them.
+    private static CardAccount ReadCard(sqlite3_stmt r) => new()
+    {
+        Asn = SqlSession.AsnOf(raw.sqlite3_column_int64(r, 0)),
+        City = new CityCode((ushort)raw.sqlite3_column_int64(r, 1)),
+        CardType = (byte)raw.sqlite3_column_int64(r, 2),
+        Status = (CardStatus)raw.sqlite3_column_int64(r, 3),
+        DepositFen = raw.sqlite3_column_int64(r, 4),
+        OpeningBalanceFen = raw.sqlite3_column_int64(r, 5),
+        ShadowBalanceFen = raw.sqlite3_column_int64(r, 6),
+        ChainBalanceFen = raw.sqlite3_column_int64(r, 7),
+        ChainTip = new OrderKey(raw.sqlite3_column_int64(r, 8), (CounterKind)raw.sqlite3_column_int64(r, 9), raw.sqlite3_column_int64(r, 10)),
+        OfflineStart = (int)raw.sqlite3_column_int64(r, 11),
+        OfflineNext = (int)raw.sqlite3_column_int64(r, 12),
+        OfflineSeenNext = (int)raw.sqlite3_column_int64(r, 13),
+        OnlineStart = (int)raw.sqlite3_column_int64(r, 14),
+        OnlineNext = (int)raw.sqlite3_column_int64(r, 15),
+        OnlineSeenNext = (int)raw.sqlite3_column_int64(r, 16),
+        OpenGaps = (int)raw.sqlite3_column_int64(r, 17),
+        BlacklistedVersion = raw.sqlite3_column_type(r, 18) == raw.SQLITE_NULL ? null : (uint)raw.sqlite3_column_int64(r, 18),
+        RegisteredUtc = SqlSession.Instant(raw.sqlite3_column_int64(r, 19)),
+    };
 
     private static sqlite3_stmt Prepare(sqlite3 handle, int rows)
     {
