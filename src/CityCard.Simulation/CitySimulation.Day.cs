@@ -259,11 +259,19 @@ public sealed partial class CitySimulation
         {
             terminal.PendingParameters = file;
             terminal.BlacklistPickupMinute = (12 * 60) + r.Next(8 * 60);
+            nextPickupSecond = Math.Min(nextPickupSecond, terminal.BlacklistPickupMinute * 60);
         }
     }
 
+    // Called before every event: a full-size city has 1,830 terminals, so the scan runs only when a pickup is due.
     private void InstallPendingParameters(int second)
     {
+        if (second < nextPickupSecond)
+        {
+            return;
+        }
+
+        nextPickupSecond = int.MaxValue;
         foreach (var terminal in terminals)
         {
             if (terminal.PendingParameters is { } file && second >= terminal.BlacklistPickupMinute * 60)
@@ -278,6 +286,10 @@ public sealed partial class CitySimulation
                     w.NoteParameterPickup(new Clearing.Parameters.ParameterPickup(terminal.DeviceId, installed.Version, installed.BlacklistVersion, false, pickedUp));
                     return 0;
                 });
+            }
+            else if (terminal.PendingParameters is not null)
+            {
+                nextPickupSecond = Math.Min(nextPickupSecond, terminal.BlacklistPickupMinute * 60);
             }
         }
     }

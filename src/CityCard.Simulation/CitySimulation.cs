@@ -78,6 +78,7 @@ public sealed partial class CitySimulation : IDisposable
     private readonly HashSet<long> creditIds = [];
     private readonly string billsPath;
     private uint parameterVersion = 1;
+    private int nextPickupSecond = int.MaxValue;
     private long nextSerial = 1;
 
     /// <summary>Builds the city: registers operators, merchants, devices and cards at the centre and installs every terminal.</summary>
