@@ -127,6 +127,25 @@ public sealed class OtherTerminalTests : IDisposable
         Assert.Equal(TapOutcome.Refused, kiosk.Pay(card, "H-109-0001", 77).Outcome);
     }
 
+    // Kiosks keep the parsed bill list in memory; a payment by another kiosk on the same file, and a new export written
+    // over the file, are both seen.
+    [Fact]
+    public void BillFile_PaymentByAnotherService_AndANewExport_AreSeen()
+    {
+        var billsPath = Path.Combine(rig.Folder, "shared-bills.json");
+        File.WriteAllText(billsPath, """[{"billId":1,"household":"H-1","utility":"water","merchantId":900,"period":"2026-10","amountFen":100},{"billId":2,"household":"H-1","utility":"gas","merchantId":901,"period":"2026-10","amountFen":200}]""");
+        var first = new FileBillService(billsPath);
+        var second = new FileBillService(billsPath);
+        Assert.Equal(2, second.Unpaid("H-1").Count);
+
+        first.MarkPaid(1, 71, 1);
+        Assert.Equal([2u], second.Unpaid("H-1").Select(b => b.BillId));
+        Assert.Contains("\"paid\": true", File.ReadAllText(billsPath), StringComparison.Ordinal);
+
+        File.WriteAllText(billsPath, """[{"billId":3,"household":"H-1","utility":"heating","merchantId":902,"period":"2026-11","amountFen":12345}]""");
+        Assert.Equal([3u], first.Unpaid("H-1").Select(b => b.BillId));
+    }
+
     [Fact]
     public void Door_AllowsListedCardType_RecordsEveryEvent_NoMoneyMoves()
     {
