@@ -116,7 +116,8 @@ internal static class ClearingBench
     // code (a centre is a long-running process) rather than the JIT compiling the pipeline.
     private static void WarmUp(DatabaseKind kind, ThrowawayPostgres? cluster, Workload workload)
     {
-        var warmUp = workload with { Files = workload.Files.Take(2).ToList(), Records = Math.Min(workload.Records, 2 * RecordsPerBatch) };
+        // Only the cards those records use are registered.
+        var warmUp = workload with { Files = workload.Files.Take(2).ToList(), Records = Math.Min(workload.Records, 2 * RecordsPerBatch), Cards = Math.Min(workload.Cards, 2 * RecordsPerBatch) };
         if (kind == DatabaseKind.PostgreSql && cluster is not null)
         {
             EndToEnd(DatabaseUrl.Parse(cluster.CreateDatabase(), "--db"), warmUp, new CpuMeter(null));
