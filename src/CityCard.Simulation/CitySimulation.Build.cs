@@ -313,7 +313,7 @@ public sealed partial class CitySimulation
         return new SimCard(index, card, type)
         {
             Algorithm = algorithm,
-            Holder = registered ? new Clearing.Lifecycle.HolderIdentity($"Holder {index + 1}", $"2202{holderRandom.Next(100_000_000):D8}{index % 10_000:D4}X") : null,
+            Holder = registered ? new Clearing.Lifecycle.HolderIdentity($"Holder {index + 1}", $"2202{holderRandom.Next(100_000_000):D8}{index % 100_000:D5}X") : null,
             HomeRoute = home,
             HomeStop = random.Next(preset.StopsPerRoute),
             WorkRoute = work,
