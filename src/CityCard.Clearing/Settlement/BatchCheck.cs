@@ -18,6 +18,9 @@ public sealed record BatchCheck
     /// <summary>Amount sum the trailer declares, fen.</summary>
     public required long DeclaredFen { get; init; }
 
+    /// <summary>Records the centre's receipt counted (accepted + duplicate + rejected + suspect).</summary>
+    public long ReceiptRecords { get; init; }
+
     /// <summary>Records stored with an outcome.</summary>
     public required long StoredRecords { get; init; }
 

@@ -40,7 +40,7 @@ public sealed class SettlementService
         ClaimProvenLoads(w, date, now);
         var input = w.LoadSettlementInput(date);
         var differences = Reconcile(input);
-        foreach (var invariant in w.Audit().Invariants.Where(i => !i.Ok))
+        foreach (var invariant in input.Audit.Invariants.Where(i => !i.Ok))
         {
             differences.Add($"invariant {invariant.Number} ({invariant.Id}) fails: {string.Join("; ", invariant.Differences.Take(5))}");
         }
@@ -53,7 +53,7 @@ public sealed class SettlementService
             Statements = input.Statements,
             Differences = differences,
         };
-        w.SaveSettlement(report, input.BatchIds, Payout(report));
+        w.SaveSettlement(report, input.BatchIds, Payout(report), input.Checkpoint);
         return (report, false);
     });
 

@@ -64,11 +64,15 @@ public partial interface IClearingWriter : IClearingReader
     /// <summary>Appends a ledger transaction; returns its id.</summary>
     long AppendLedger(LedgerTransaction transaction);
 
-    /// <summary>The cleared, unsettled batches of business days up to <paramref name="businessDay"/>, aggregated for settlement.</summary>
+    /// <summary>
+    /// The cleared, unsettled batches of business days up to <paramref name="businessDay"/>, aggregated for settlement in
+    /// one pass over their records, with the settlement audit: the invariants over what changed since the previous
+    /// settlement's checkpoint (docs/clearing.md "Settlement").
+    /// </summary>
     SettlementInput LoadSettlementInput(DateOnly businessDay);
 
-    /// <summary>Stores a settlement, marks its batches settled and appends its ledger transaction (if any).</summary>
-    void SaveSettlement(SettlementReport report, IReadOnlyList<long> batchIds, LedgerTransaction? payout);
+    /// <summary>Stores a settlement with its audit checkpoint, marks its batches settled and appends its ledger transaction (if any).</summary>
+    void SaveSettlement(SettlementReport report, IReadOnlyList<long> batchIds, LedgerTransaction? payout, LedgerCheckpoint checkpoint);
 
     // ---- parameter publication ----
 

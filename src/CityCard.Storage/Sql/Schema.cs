@@ -163,6 +163,17 @@ internal static class Schema
             ],
             [],
             []),
+        new Migration(
+            7,
+            "settlement audit checkpoint: the last ledger transaction a settlement checked, with the postings and card float sums up to it",
+            [
+                // NULL for settlements run before: the next settlement then checks the ledger from its first transaction.
+                "ALTER TABLE settlements ADD COLUMN audited_transaction BIGINT NULL",
+                "ALTER TABLE settlements ADD COLUMN audited_postings_fen BIGINT NULL",
+                "ALTER TABLE settlements ADD COLUMN audited_card_float_fen BIGINT NULL",
+            ],
+            [],
+            []),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -11,18 +11,21 @@ namespace CityCard.Storage.Sql;
 /// </summary>
 internal static partial class SqlAudit
 {
-    /// <summary>The claiming load records of the batches <paramref name="where"/> selects (alias <c>b</c>), with the credits each claimed.</summary>
+    /// <summary>
+    /// The claiming load records of the batches <paramref name="where"/> selects (alias <c>b</c>), with the credits each claimed.
+    /// Driven from the credits (few) into the records by the accepted-key index: loads run on the online counter (kind 2).
+    /// </summary>
     public static List<ClaimRecord> ClaimRecords(SqlSession s, string where, params (string Name, object? Value)[] parameters)
     {
         var held = string.Create(CultureInfo.InvariantCulture, $"{(long)PendingCreditStatus.Reserved}, {(long)PendingCreditStatus.Claimed}");
         return s.Query(
             $"""
             SELECT b.batch_id, r.idx, r.asn, r.counter, b.settled_on, r.party_id, r.commission_bps, r.amount_fen, c.claimed_fen
-            FROM records r JOIN batches b ON b.batch_id = r.batch_id
-            JOIN (SELECT asn, load_counter, load_device, {SqlSession.Sum("amount_fen")} AS claimed_fen FROM pending_credits
+            FROM (SELECT asn, load_counter, load_device, {SqlSession.Sum("amount_fen")} AS claimed_fen FROM pending_credits
                   WHERE status IN ({held}) AND load_counter IS NOT NULL GROUP BY asn, load_counter, load_device) c
-              ON c.asn = r.asn AND c.load_counter = r.counter AND c.load_device = b.device_id
-            {where} AND r.outcome = 1 AND r.kind = 3
+            JOIN records r ON r.asn = c.asn AND r.counter_kind = 2 AND r.counter = c.load_counter AND r.outcome = 1
+            JOIN batches b ON b.batch_id = r.batch_id AND b.device_id = c.load_device
+            {where} AND r.kind = 3
             ORDER BY b.batch_id, r.idx
             """,
             r => new ClaimRecord(r.GetInt64(0), r.GetInt64(1), SqlSession.AsnOf(r.GetInt64(2)), (ushort)r.GetInt64(3), r.IsDBNull(4) ? null : r.GetInt64(4),

@@ -48,33 +48,6 @@ internal static partial class SqlAudit
         return (days, row.Gaps, row.Cards, row.Oldest);
     }
 
-    public static List<BatchCheck> BatchChecks(SqlSession s, string where, params (string Name, object? Value)[] parameters) => s.Query(
-        $"""
-        SELECT b.batch_id, b.device_id, b.batch_number, b.declared_records, b.declared_fen,
-          (SELECT COUNT(*) FROM records r WHERE r.batch_id = b.batch_id),
-          (SELECT {SqlSession.Sum("r.amount_fen")} FROM records r WHERE r.batch_id = b.batch_id),
-          (SELECT {SqlSession.Sum("CASE WHEN r.kind IN (1, 2) THEN r.amount_fen WHEN r.kind = 3 THEN -r.amount_fen ELSE 0 END")} FROM records r WHERE r.batch_id = b.batch_id AND r.outcome = 1),
-          (SELECT {SqlSession.Sum("p.amount_fen")} FROM postings p WHERE p.transaction_id = b.ledger_transaction_id AND p.account + 0 = 1)
-          -- Reviewed records post in their own transactions: two lookups by transaction id, not an OR. "+ 0" keeps SQLite's
-          -- planner off the account index, which would scan every card-float posting for each batch.
-          + (SELECT {SqlSession.Sum("p.amount_fen")} FROM reviews v JOIN postings p ON p.transaction_id = v.ledger_transaction_id
-             WHERE v.batch_id = b.batch_id AND p.account + 0 = 1)
-        FROM batches b {where} ORDER BY b.batch_id
-        """,
-        r => new BatchCheck
-        {
-            BatchId = r.GetInt64(0),
-            DeviceId = (uint)r.GetInt64(1),
-            BatchNumber = (uint)r.GetInt64(2),
-            DeclaredRecords = r.GetInt64(3),
-            DeclaredFen = r.GetInt64(4),
-            StoredRecords = r.GetInt64(5),
-            StoredFen = r.GetInt64(6),
-            AcceptedNetFen = r.GetInt64(7),
-            PostedCardFloatFen = r.GetInt64(8),
-        },
-        parameters);
-
     private static InvariantResult Result(int number, string id, Dictionary<string, long> figures, List<string> differences, bool ok) =>
         new(number, id, Invariants.Title(number), ok && differences.Count == 0, figures, differences.Take(MaxListed).ToList());
 
@@ -130,23 +103,7 @@ internal static partial class SqlAudit
 
     private static InvariantResult ShadowBalance(SqlSession s)
     {
-        var rows = s.Query(
-            """
-            SELECT c.asn, c.shadow_balance_fen, COALESCE(l.balance_after_fen, c.opening_balance_fen),
-                   c.open_gaps + COALESCE(h.holes, 0), CASE WHEN cp.closed_as IS NULL THEN 0 ELSE 1 END FROM cards c
-            LEFT JOIN card_profiles cp ON cp.asn = c.asn
-            LEFT JOIN (SELECT asn, balance_after_fen, ROW_NUMBER() OVER (PARTITION BY asn ORDER BY order_time DESC, counter_kind DESC, counter DESC) AS position
-                       FROM records WHERE outcome = 1 AND counter_kind <> 3) l ON l.asn = c.asn AND l.position = 1
-            LEFT JOIN (SELECT asn, COUNT(*) AS holes FROM
-                         (SELECT asn, balance_before_fen, LAG(balance_after_fen) OVER (PARTITION BY asn ORDER BY order_time, counter_kind, counter) AS previous_after
-                          FROM records WHERE outcome = 1 AND counter_kind <> 3) links
-                       WHERE previous_after IS NOT NULL AND balance_before_fen <> previous_after GROUP BY asn) h ON h.asn = c.asn
-            ORDER BY c.asn
-            """,
-            // A card whose accepted records do not chain yet has records still on their way (a late outlet or bus batch);
-            // like a card with an open counter gap, it is counted, not judged, until they arrive.
-            // A card closed by the lifecycle (refunded or replaced) had its value paid out or moved: its shadow balance must be 0.
-            r => (Asn: SqlSession.AsnOf(r.GetInt64(0)), Shadow: r.GetInt64(1), Card: r.GetInt64(2), Gaps: r.GetInt64(3), Closed: r.GetInt64(4) == 1));
+        var rows = ShadowRows(s, null);
         var closed = rows.Count(r => r.Closed);
         var withGaps = rows.Count(r => r.Gaps > 0 && !r.Closed);
         var differences = rows
@@ -165,10 +122,38 @@ internal static partial class SqlAudit
         return Result(3, Invariants.ShadowBalance, figures, differences, true);
     }
 
+    /// <summary>
+    /// Per card (all, or those of <paramref name="asns"/>): the shadow balance, the balance the card reported in its last
+    /// accepted record (by order key; the opening balance without one), its open gaps plus chain holes, and whether the
+    /// lifecycle closed it.
+    /// </summary>
+    internal static List<(CityCard.Security.Ep.Asn Asn, long Shadow, long Card, long Gaps, bool Closed)> ShadowRows(SqlSession s, IReadOnlyCollection<long>? asns)
+    {
+        var only = asns is null ? string.Empty : $" AND asn IN ({string.Join(", ", asns.Select(a => a.ToString(CultureInfo.InvariantCulture)))})";
+        return s.Query(
+            $"""
+            SELECT c.asn, c.shadow_balance_fen, COALESCE(l.balance_after_fen, c.opening_balance_fen),
+                   c.open_gaps + COALESCE(h.holes, 0), CASE WHEN cp.closed_as IS NULL THEN 0 ELSE 1 END FROM cards c
+            LEFT JOIN card_profiles cp ON cp.asn = c.asn
+            LEFT JOIN (SELECT asn, balance_after_fen, ROW_NUMBER() OVER (PARTITION BY asn ORDER BY order_time DESC, counter_kind DESC, counter DESC) AS position
+                       FROM records WHERE outcome = 1 AND counter_kind <> 3{only}) l ON l.asn = c.asn AND l.position = 1
+            LEFT JOIN (SELECT asn, COUNT(*) AS holes FROM
+                         (SELECT asn, balance_before_fen, LAG(balance_after_fen) OVER (PARTITION BY asn ORDER BY order_time, counter_kind, counter) AS previous_after
+                          FROM records WHERE outcome = 1 AND counter_kind <> 3{only}) links
+                       WHERE previous_after IS NOT NULL AND balance_before_fen <> previous_after GROUP BY asn) h ON h.asn = c.asn
+            WHERE 1 = 1{only.Replace("asn IN", "c.asn IN", StringComparison.Ordinal)}
+            ORDER BY c.asn
+            """,
+            // A card whose accepted records do not chain yet has records still on their way (a late outlet or bus batch);
+            // like a card with an open counter gap, it is counted, not judged, until they arrive.
+            // A card closed by the lifecycle (refunded or replaced) had its value paid out or moved: its shadow balance must be 0.
+            r => (Asn: SqlSession.AsnOf(r.GetInt64(0)), Shadow: r.GetInt64(1), Card: r.GetInt64(2), Gaps: r.GetInt64(3), Closed: r.GetInt64(4) == 1));
+    }
+
     private static InvariantResult RecordsAccounted(SqlSession s)
     {
         var differences = new List<string>();
-        foreach (var check in BatchChecks(s, string.Empty))
+        foreach (var check in BatchChecks(s, ScopeGroups(s, string.Empty), string.Empty))
         {
             var name = $"batch {check.BatchId} (device {check.DeviceId} #{check.BatchNumber})";
             if (check.DeclaredRecords != check.StoredRecords || check.DeclaredFen != check.StoredFen)

@@ -266,63 +266,43 @@ internal sealed partial class SqlSession
 
     public SettlementInput LoadSettlementInput(DateOnly businessDay)
     {
-        const string Unsettled = "b.settled_on IS NULL AND b.business_date <= @day";
-        const string Purchase = "r.kind IN (1, 2)";
+        const string Unsettled = "WHERE b.settled_on IS NULL AND b.business_date <= @day";
         var day = ("@day", (object?)Day(businessDay));
-        var batchIds = Query($"SELECT b.batch_id FROM batches b WHERE {Unsettled} ORDER BY b.batch_id", r => r.GetInt64(0), day);
-        var statements = Query(
-            $"""
-            SELECT r.party_id, COALESCE(m.name, ''), COALESCE(m.category, ''), r.commission_bps,
-              {Sum($"CASE WHEN {Purchase} THEN 1 ELSE 0 END")}, {Sum($"CASE WHEN {Purchase} THEN r.full_fare_fen ELSE 0 END")},
-              {Sum($"CASE WHEN {Purchase} THEN r.full_fare_fen - r.amount_fen - r.subsidy_fen ELSE 0 END")}, {Sum("r.subsidy_fen")},
-              {Sum($"CASE WHEN {Purchase} THEN r.amount_fen + r.subsidy_fen ELSE 0 END")}, {Sum("r.commission_fen")},
-              {Sum($"CASE WHEN {Purchase} THEN r.amount_fen + r.subsidy_fen - r.commission_fen ELSE 0 END")},
-              {Sum("CASE WHEN r.kind = 3 THEN 1 ELSE 0 END")}, {Sum("CASE WHEN r.kind = 3 THEN r.amount_fen ELSE 0 END")}
-            FROM records r JOIN batches b ON b.batch_id = r.batch_id LEFT JOIN merchants m ON m.merchant_id = r.party_id
-            WHERE {Unsettled} AND r.outcome = 1 AND r.kind IN (1, 2, 3)
-            GROUP BY r.party_id, m.name, m.category, r.commission_bps
-            ORDER BY r.party_id, r.commission_bps
-            """,
-            r => new MerchantStatement
-            {
-                MerchantId = (uint)r.GetInt64(0),
-                Name = r.GetString(1),
-                Category = r.GetString(2),
-                CommissionBps = (int)r.GetInt64(3),
-                Purchases = r.GetInt64(4),
-                GrossFen = r.GetInt64(5),
-                DiscountFen = r.GetInt64(6),
-                ConcessionSubsidyFen = r.GetInt64(7),
-                RevenueFen = r.GetInt64(8),
-                CommissionFen = r.GetInt64(9),
-                NetFen = r.GetInt64(10),
-                Loads = r.GetInt64(11),
-                LoadsFen = r.GetInt64(12),
-            },
-            day);
-        var checks = SqlAudit.BatchChecks(this, $"WHERE {Unsettled}", day);
-        var claims = SqlAudit.ClaimRecords(this, $"WHERE {Unsettled}", day);
-        return new SettlementInput(batchIds, SqlAudit.WithClaims(statements, claims), checks)
+        var batchIds = Query($"SELECT b.batch_id FROM batches b {Unsettled} ORDER BY b.batch_id", r => r.GetInt64(0), day);
+        var groups = SqlAudit.ScopeGroups(this, Unsettled, day);
+        var checks = SqlAudit.BatchChecks(this, groups, Unsettled, day);
+        var claims = SqlAudit.ClaimRecords(this, Unsettled, day);
+        var (audit, checkpoint) = SqlAudit.SettlementAudit(this, checks, groups);
+        return new SettlementInput(batchIds, SqlAudit.WithClaims(SqlAudit.Statements(this, groups), claims), checks)
         {
             ClaimDifferences = claims.Where(c => c.ClaimedFen != c.AmountFen)
                 .Select(c => $"batch {c.BatchId} record {c.Index}: the load of card {c.Asn} (online counter {c.OnlineCounter}) wrote {c.AmountFen} fen, its pending credits are {c.ClaimedFen} fen")
                 .ToList(),
+            Audit = audit,
+            Checkpoint = checkpoint,
         };
     }
 
-    public void SaveSettlement(SettlementReport report, IReadOnlyList<long> batchIds, LedgerTransaction? payout)
+    public void SaveSettlement(SettlementReport report, IReadOnlyList<long> batchIds, LedgerTransaction? payout, LedgerCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(batchIds);
+        ArgumentNullException.ThrowIfNull(checkpoint);
         long? ledgerId = payout is null ? null : AppendLedger(payout);
         var day = Day(report.Date);
         Execute(
-            "INSERT INTO settlements (business_date, created_utc, batches, differences, ledger_transaction_id) VALUES (@day, @created, @batches, @differences, @ledger)",
+            """
+            INSERT INTO settlements (business_date, created_utc, batches, differences, ledger_transaction_id, audited_transaction, audited_postings_fen, audited_card_float_fen)
+            VALUES (@day, @created, @batches, @differences, @ledger, @audited, @audited_postings, @audited_card_float)
+            """,
             ("@day", day),
             ("@created", Seconds(report.CreatedUtc)),
             ("@batches", (long)report.Batches),
             ("@differences", string.Join('\n', report.Differences)),
-            ("@ledger", ledgerId));
+            ("@ledger", ledgerId),
+            ("@audited", checkpoint.TransactionId),
+            ("@audited_postings", checkpoint.PostingsFen),
+            ("@audited_card_float", checkpoint.CardFloatFen));
         foreach (var s in report.Statements)
         {
             Execute(

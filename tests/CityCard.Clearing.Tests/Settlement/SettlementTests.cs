@@ -72,6 +72,95 @@ public sealed class SettlementTests(PostgresServer server)
 
     [Theory]
     [MemberData(nameof(Engines))]
+    public void Settle_BatchWithRecordsOfSeveralRates_CountsEveryRecordAndStatesOnlyTheAccepted(string engine)
+    {
+        using var world = Day(engine);
+        var card = world.SellCard(5_000);
+        var genuine = card.Purchase(300, BusTerminal, BusCompany, At(15));
+        var forged = card.Sign(genuine) with { Tac = genuine.Tac ^ 0x0100_0000, Counter = 9 };
+        // The rejected record carries no commission rate, the accepted one the bus company's: two groups in one batch.
+        world.Ingest(BusDevice, 2, genuine, forged);
+
+        var (report, _) = world.Settlement.Settle(Today);
+
+        Assert.True(report.Reconciled, string.Join("\n", report.Differences));
+        var bus = report.Statements.Single(s => s.MerchantId == BusCompany);
+        Assert.Equal((3L, 700L, 21L), (bus.Purchases, bus.GrossFen, bus.CommissionFen));
+        var input = world.Database.Store.Write(w => w.LoadSettlementInput(Today.AddDays(1)));
+        Assert.Empty(input.Checks);
+        PipelineTests.AssertAuditOk(world);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Settle_AuditsOnlyTheLedgerSinceThePreviousSettlement_CarryingItsSums(string engine)
+    {
+        using var world = Day(engine);
+        var before = world.Database.Store.Write(w => w.LoadSettlementInput(Today));
+        world.Settlement.Settle(Today);
+        var card = world.SellCard(1_000);
+        world.Ingest(BusDevice, 9, card.Purchase(100, BusTerminal, BusCompany, At(17)));
+
+        var next = world.Database.Store.Write(w => w.LoadSettlementInput(Today.AddDays(1)));
+
+        Assert.Equal(0, before.Audit.Invariants[0].Figures["fromTransaction"]);
+        Assert.True(next.Audit.Ok, next.Audit.ToText());
+        // Starts after the transaction the first settlement checked last (its own payout comes after that).
+        Assert.Equal(before.Checkpoint.TransactionId, next.Audit.Invariants[0].Figures["fromTransaction"]);
+        Assert.True(next.Checkpoint.TransactionId > before.Checkpoint.TransactionId);
+        Assert.Equal(0, next.Checkpoint.PostingsFen);
+        var audit = world.Database.Store.Read(r => r.Audit());
+        Assert.Equal(PipelineTests.Figure(audit, 2, "cardFloatFen"), next.Checkpoint.CardFloatFen);
+        Assert.Equal(1, next.Audit.Invariants[2].Figures["cardsTouched"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Settle_UnbalancedTransactionOfTheDay_FailsLoudlyNamingIt(string engine)
+    {
+        using var world = Day(engine);
+        world.Database.ExecuteRaw("INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (1, 99, 7, 0, 5)");
+
+        var (report, _) = world.Settlement.Settle(Today);
+
+        Assert.False(report.Reconciled);
+        Assert.Contains(report.Differences, d => d.StartsWith("invariant 1 (ledger-balances) fails", StringComparison.Ordinal) && d.Contains("transaction 1: postings sum to 5 fen", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Settle_ShadowBalanceOfACardUsedThatDayTamperedWith_FailsNamingTheCard(string engine)
+    {
+        using var world = Day(engine);
+        var card = world.SellCard(1_000);
+        world.Ingest(BusDevice, 9, card.Purchase(100, BusTerminal, BusCompany, At(17)));
+        world.Database.ExecuteRaw($"UPDATE cards SET shadow_balance_fen = shadow_balance_fen + 1 WHERE asn = {unchecked((long)card.Asn.Value)}");
+
+        var (report, _) = world.Settlement.Settle(Today);
+
+        Assert.Contains(report.Differences, d => d.StartsWith("invariant 2 (card-float-equals-shadow-balances) fails", StringComparison.Ordinal));
+        Assert.Contains(report.Differences, d => d.StartsWith("invariant 3", StringComparison.Ordinal) && d.Contains($"card {card.Asn}: shadow balance 901 fen, the card reported 900 fen", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Settle_HistoryBeforeThePreviousSettlement_IsTheWholeDatabaseAuditsToCheck(string engine)
+    {
+        using var world = Day(engine);
+        world.Settlement.Settle(Today);
+        world.Database.ExecuteRaw("INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (1, 99, 7, 0, 5)");
+        var card = world.SellCard(1_000);
+        world.Ingest(BusDevice, 9, card.Purchase(100, BusTerminal, BusCompany, At(17)));
+
+        var (next, _) = world.Settlement.Settle(Today.AddDays(1));
+
+        // The settlement checks the day; tampering with a settled day's posting is the whole-database audit's to find.
+        Assert.True(next.Reconciled, string.Join("\n", next.Differences));
+        Assert.False(world.Database.Store.Read(r => r.Audit()).Invariants[0].Ok);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
     public void Audit_CorruptedPosting_FailsNamingTheTransaction(string engine)
     {
         using var world = Day(engine);

@@ -1,0 +1,300 @@
+using System.Globalization;
+using CityCard.Clearing.Audit;
+using CityCard.Clearing.Settlement;
+
+namespace CityCard.Storage.Sql;
+
+/// <summary>
+/// What settlement reads: one pass over the records of the batches it covers, grouped by batch, party and commission
+/// rate (the statements and the batch checks both come from it), and the settlement audit — the invariants over what
+/// changed since the previous settlement's <see cref="LedgerCheckpoint"/>, so a day's settlement costs what the day
+/// holds, not what the database holds.
+/// </summary>
+internal static partial class SqlAudit
+{
+    // Money records: accepted purchases (kinds 1, 2) and loads (kind 3).
+    private const string Accepted = "r.outcome = 1";
+    private const string Purchase = "r.outcome = 1 AND r.kind IN (1, 2)";
+    private const string Money = "r.outcome = 1 AND r.kind IN (1, 2, 3)";
+    private const string Load = "r.outcome = 1 AND r.kind = 3";
+
+    /// <summary>
+    /// The records of the batches <paramref name="where"/> selects (alias <c>b</c>), per batch, party and rate. Almost every
+    /// batch has one party and one rate (a bus's operator, a shop's merchant), and grouping by the batch alone follows the
+    /// records' clustered order without a sort; the few batches with several are grouped again by party and rate.
+    /// </summary>
+    public static List<ScopeGroup> ScopeGroups(SqlSession s, string where, params (string Name, object? Value)[] parameters)
+    {
+        var byBatch = s.Query(
+            $"SELECT MIN(r.party_id), MAX(r.party_id), MIN(r.commission_bps), MAX(r.commission_bps), {GroupSums} FROM batches b JOIN records r ON r.batch_id = b.batch_id {where} GROUP BY r.batch_id",
+            r => (Single: r.GetInt64(0) == r.GetInt64(1) && r.GetInt64(2) == r.GetInt64(3), Group: ReadGroup(r, 4, r.GetInt64(0), (int)r.GetInt64(2))),
+            parameters);
+        var groups = byBatch.Where(b => b.Single).Select(b => b.Group).ToList();
+        var mixed = byBatch.Where(b => !b.Single).Select(b => b.Group.BatchId).ToList();
+        for (var first = 0; first < mixed.Count; first += 500)
+        {
+            var ids = string.Join(", ", mixed.Skip(first).Take(500).Select(id => id.ToString(CultureInfo.InvariantCulture)));
+            groups.AddRange(s.Query(
+                $"SELECT r.party_id, r.commission_bps, {GroupSums} FROM records r WHERE r.batch_id IN ({ids}) GROUP BY r.batch_id, r.party_id, r.commission_bps",
+                r => ReadGroup(r, 2, r.GetInt64(0), (int)r.GetInt64(1))));
+        }
+
+        return groups;
+    }
+
+    // The sums every group carries, batch id first (the columns ReadGroup reads from its offset on).
+    private static readonly string GroupSums = $"""
+        r.batch_id, COUNT(*), {SqlSession.Sum("r.amount_fen")},
+          {SqlSession.Sum($"CASE WHEN {Purchase} THEN r.amount_fen WHEN {Load} THEN -r.amount_fen ELSE 0 END")},
+          {SqlSession.Sum($"CASE WHEN {Money} THEN 1 ELSE 0 END")},
+          {SqlSession.Sum($"CASE WHEN {Purchase} THEN 1 ELSE 0 END")},
+          {SqlSession.Sum($"CASE WHEN {Purchase} THEN r.full_fare_fen ELSE 0 END")},
+          {SqlSession.Sum($"CASE WHEN {Purchase} THEN r.full_fare_fen - r.amount_fen - r.subsidy_fen ELSE 0 END")},
+          {SqlSession.Sum($"CASE WHEN {Money} THEN r.subsidy_fen ELSE 0 END")},
+          {SqlSession.Sum($"CASE WHEN {Purchase} THEN r.amount_fen + r.subsidy_fen ELSE 0 END")},
+          {SqlSession.Sum($"CASE WHEN {Money} THEN r.commission_fen ELSE 0 END")},
+          {SqlSession.Sum($"CASE WHEN {Purchase} THEN r.amount_fen + r.subsidy_fen - r.commission_fen ELSE 0 END")},
+          {SqlSession.Sum($"CASE WHEN {Load} THEN 1 ELSE 0 END")},
+          {SqlSession.Sum($"CASE WHEN {Load} THEN r.amount_fen ELSE 0 END")},
+          {SqlSession.Sum("CASE WHEN r.outcome <> r.reason / 100 THEN 1 ELSE 0 END")},
+          {SqlSession.Sum($"CASE WHEN {Accepted} THEN 1 ELSE 0 END")}
+        """;
+
+    private static ScopeGroup ReadGroup(System.Data.Common.DbDataReader r, int at, long partyId, int commissionBps) => new(
+        r.GetInt64(at), partyId, commissionBps, r.GetInt64(at + 1), r.GetInt64(at + 2), r.GetInt64(at + 3), r.GetInt64(at + 4), r.GetInt64(at + 5),
+        r.GetInt64(at + 6), r.GetInt64(at + 7), r.GetInt64(at + 8), r.GetInt64(at + 9), r.GetInt64(at + 10), r.GetInt64(at + 11), r.GetInt64(at + 12),
+        r.GetInt64(at + 13), r.GetInt64(at + 14), r.GetInt64(at + 15));
+
+    /// <summary>
+    /// Per batch <paramref name="where"/> selects: the trailer's figures, the receipt's count, what the stored records of
+    /// <paramref name="groups"/> add up to, and what its ledger transactions moved on card float.
+    /// </summary>
+    public static List<BatchCheck> BatchChecks(SqlSession s, IReadOnlyList<ScopeGroup> groups, string where, params (string Name, object? Value)[] parameters)
+    {
+        var stored = new Dictionary<long, (long Records, long Fen, long Net)>();
+        foreach (var g in groups)
+        {
+            var sum = stored.GetValueOrDefault(g.BatchId);
+            stored[g.BatchId] = (sum.Records + g.Records, sum.Fen + g.AmountFen, sum.Net + g.AcceptedNetFen);
+        }
+
+        return s.Query(
+            $"""
+            SELECT b.batch_id, b.device_id, b.batch_number, b.declared_records, b.declared_fen, b.accepted + b.duplicate + b.rejected + b.suspect,
+              (SELECT {SqlSession.Sum("p.amount_fen")} FROM postings p WHERE p.transaction_id = b.ledger_transaction_id AND p.account + 0 = 1)
+              -- Reviewed records post in their own transactions: two lookups by transaction id, not an OR. "+ 0" keeps SQLite's
+              -- planner off the account index, which would scan every card-float posting for each batch.
+              + (SELECT {SqlSession.Sum("p.amount_fen")} FROM reviews v JOIN postings p ON p.transaction_id = v.ledger_transaction_id
+                 WHERE v.batch_id = b.batch_id AND p.account + 0 = 1)
+            FROM batches b {where} ORDER BY b.batch_id
+            """,
+            r =>
+            {
+                var sum = stored.GetValueOrDefault(r.GetInt64(0));
+                return new BatchCheck
+                {
+                    BatchId = r.GetInt64(0),
+                    DeviceId = (uint)r.GetInt64(1),
+                    BatchNumber = (uint)r.GetInt64(2),
+                    DeclaredRecords = r.GetInt64(3),
+                    DeclaredFen = r.GetInt64(4),
+                    ReceiptRecords = r.GetInt64(5),
+                    StoredRecords = sum.Records,
+                    StoredFen = sum.Fen,
+                    AcceptedNetFen = sum.Net,
+                    PostedCardFloatFen = r.GetInt64(6),
+                };
+            },
+            parameters);
+    }
+
+    /// <summary>One statement per party and rate with accepted purchases or loads, the merchant's name and category filled in.</summary>
+    public static List<MerchantStatement> Statements(SqlSession s, IReadOnlyList<ScopeGroup> groups)
+    {
+        var merchants = s.Query("SELECT merchant_id, name, category FROM merchants", r => (Id: r.GetInt64(0), Name: r.GetString(1), Category: r.GetString(2)))
+            .ToDictionary(m => m.Id);
+        return groups.Where(g => g.Money > 0)
+            .GroupBy(g => (g.PartyId, g.CommissionBps))
+            .OrderBy(g => g.Key.PartyId).ThenBy(g => g.Key.CommissionBps)
+            .Select(g =>
+            {
+                var merchant = merchants.GetValueOrDefault(g.Key.PartyId);
+                return new MerchantStatement
+                {
+                    MerchantId = (uint)g.Key.PartyId,
+                    Name = merchant.Name ?? string.Empty,
+                    Category = merchant.Category ?? string.Empty,
+                    CommissionBps = g.Key.CommissionBps,
+                    Purchases = g.Sum(x => x.Purchases),
+                    GrossFen = g.Sum(x => x.GrossFen),
+                    DiscountFen = g.Sum(x => x.DiscountFen),
+                    ConcessionSubsidyFen = g.Sum(x => x.SubsidyFen),
+                    RevenueFen = g.Sum(x => x.RevenueFen),
+                    CommissionFen = g.Sum(x => x.CommissionFen),
+                    NetFen = g.Sum(x => x.NetFen),
+                    Loads = g.Sum(x => x.Loads),
+                    LoadsFen = g.Sum(x => x.LoadsFen),
+                };
+            })
+            .ToList();
+    }
+
+    /// <summary>
+    /// The settlement audit. Invariant 1 over the ledger transactions after the previous checkpoint (each balances; the
+    /// running sum of all postings stays 0); 2 as the running card float against the sum of every card's shadow balance;
+    /// 3 for every card with a card-float posting since the checkpoint (its shadow balance against the balance the card
+    /// reported in the record at its chain tip); 4 for the batches being settled; 7 and 8 whole (the operator log and the
+    /// pending credits are small). Invariants 5 (the unique index on accepted counters enforces it) and 6 (settlements
+    /// are made from these statements) are left to the whole-database audit, as are 1–4 over older history.
+    /// </summary>
+    public static (AuditReport Report, LedgerCheckpoint Checkpoint) SettlementAudit(SqlSession s, IReadOnlyList<BatchCheck> checks, IReadOnlyList<ScopeGroup> groups)
+    {
+        var from = LatestCheckpoint(s);
+        var last = s.Scalar("SELECT COALESCE(MAX(transaction_id), 0) FROM ledger_transactions");
+        var range = new (string, object?)[] { ("@from", from.TransactionId), ("@last", last) };
+        var postings = s.Scalar($"SELECT {SqlSession.Sum("amount_fen")} FROM postings WHERE transaction_id > @from AND transaction_id <= @last", range);
+        var cardFloatMoved = -s.Scalar($"SELECT {SqlSession.Sum("amount_fen")} FROM postings WHERE transaction_id > @from AND transaction_id <= @last AND account + 0 = 1", range);
+        var checkpoint = new LedgerCheckpoint(last, from.PostingsFen + postings, from.CardFloatFen + cardFloatMoved);
+        return (new AuditReport(
+        [
+            LedgerSince(s, from, checkpoint, range),
+            CardFloatSince(s, checkpoint),
+            ShadowOfTouchedCards(s, range),
+            RecordsOfBatches(checks, groups),
+            OperatorLogChained(s),
+            PendingCreditsHeld(s),
+        ]), checkpoint);
+    }
+
+    private static LedgerCheckpoint LatestCheckpoint(SqlSession s)
+    {
+        var rows = s.Query(
+            "SELECT audited_transaction, audited_postings_fen, audited_card_float_fen FROM settlements WHERE audited_transaction IS NOT NULL ORDER BY business_date DESC LIMIT 1",
+            r => new LedgerCheckpoint(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)));
+        return rows.Count == 0 ? LedgerCheckpoint.Start : rows[0];
+    }
+
+    private static InvariantResult LedgerSince(SqlSession s, LedgerCheckpoint from, LedgerCheckpoint to, (string, object?)[] range)
+    {
+        var differences = s.Query(
+            $"SELECT transaction_id, {SqlSession.Sum("amount_fen")} FROM postings WHERE transaction_id > @from AND transaction_id <= @last GROUP BY transaction_id HAVING SUM(amount_fen) <> 0 ORDER BY transaction_id",
+            r => $"transaction {r.GetInt64(0)}: postings sum to {r.GetInt64(1)} fen",
+            range);
+        var figures = new Dictionary<string, long>
+        {
+            ["fromTransaction"] = from.TransactionId,
+            ["toTransaction"] = to.TransactionId,
+            ["postingsSumFen"] = to.PostingsFen,
+            ["unbalancedTransactions"] = differences.Count,
+        };
+        if (to.PostingsFen != 0)
+        {
+            differences.Insert(0, $"all postings up to transaction {to.TransactionId} sum to {to.PostingsFen} fen, not 0");
+        }
+
+        return Result(1, Invariants.LedgerBalances, figures, differences, to.PostingsFen == 0);
+    }
+
+    private static InvariantResult CardFloatSince(SqlSession s, LedgerCheckpoint to)
+    {
+        var shadow = s.Scalar($"SELECT {SqlSession.Sum("shadow_balance_fen")} FROM cards");
+        var figures = new Dictionary<string, long> { ["cardFloatFen"] = to.CardFloatFen, ["shadowBalancesFen"] = shadow };
+        var differences = to.CardFloatFen == shadow ? new List<string>() : [$"card float {to.CardFloatFen} fen, shadow balances sum to {shadow} fen (the whole-database audit names the cards)"];
+        return Result(2, Invariants.CardFloat, figures, differences, to.CardFloatFen == shadow);
+    }
+
+    // The record at a card's chain tip is its latest accepted transaction (the pipeline keeps the tip); a card with no
+    // cleared record yet must still hold its opening balance. Cards with open gaps or chain holes are counted, not
+    // judged, as in the whole-database audit; a closed card must hold nothing.
+    private static InvariantResult ShadowOfTouchedCards(SqlSession s, (string, object?)[] range)
+    {
+        var rows = s.Query(
+            """
+            SELECT c.asn, c.shadow_balance_fen, c.tip_kind, c.tip_counter, c.opening_balance_fen, c.open_gaps,
+                   CASE WHEN cp.closed_as IS NULL THEN 0 ELSE 1 END, r.balance_after_fen
+            FROM (SELECT DISTINCT sub FROM postings WHERE transaction_id > @from AND transaction_id <= @last AND account + 0 = 1) t
+            JOIN cards c ON c.asn = t.sub
+            LEFT JOIN card_profiles cp ON cp.asn = c.asn
+            LEFT JOIN records r ON r.asn = c.asn AND r.counter_kind = c.tip_kind AND r.counter = c.tip_counter AND r.outcome = 1
+            ORDER BY c.asn
+            """,
+            r => (Asn: SqlSession.AsnOf(r.GetInt64(0)), Shadow: r.GetInt64(1), TipKind: r.GetInt64(2), TipCounter: r.GetInt64(3), Opening: r.GetInt64(4),
+                Gaps: r.GetInt64(5), Closed: r.GetInt64(6) == 1, TipBalance: r.IsDBNull(7) ? (long?)null : r.GetInt64(7)),
+            range);
+        var differences = new List<string>();
+        var suspects = new List<long>();
+        foreach (var card in rows)
+        {
+            if (card.Closed)
+            {
+                if (card.Shadow != 0)
+                {
+                    differences.Add($"card {card.Asn}: closed (refunded or replaced) with a shadow balance of {card.Shadow} fen, not 0");
+                }
+            }
+            else if (card.Gaps == 0 && (card.TipKind == 0 ? card.Opening : card.TipBalance) != card.Shadow)
+            {
+                suspects.Add(unchecked((long)card.Asn.Value));
+            }
+        }
+
+        // The tip is a quick filter. A card it does not explain is judged as the whole-database audit judges it: by its
+        // last record in order, and counted, not judged, while its records do not chain yet (some are still on their way).
+        var holed = 0;
+        for (var first = 0; first < suspects.Count; first += 500)
+        {
+            foreach (var card in ShadowRows(s, suspects.Skip(first).Take(500).ToList()))
+            {
+                if (card.Gaps > 0)
+                {
+                    holed++;
+                }
+                else if (card.Shadow != card.Card)
+                {
+                    differences.Add($"card {card.Asn}: shadow balance {card.Shadow} fen, the card reported {card.Card} fen after its last cleared transaction");
+                }
+            }
+        }
+
+        var figures = new Dictionary<string, long>
+        {
+            ["cardsTouched"] = rows.Count,
+            ["cardsWithOpenGaps"] = rows.Count(r => !r.Closed && r.Gaps > 0) + holed,
+            ["cardsClosed"] = rows.Count(r => r.Closed),
+            ["cardsDisagreeing"] = differences.Count,
+        };
+        return Result(3, Invariants.ShadowBalance, figures, differences, true);
+    }
+
+    private static InvariantResult RecordsOfBatches(IReadOnlyList<BatchCheck> checks, IReadOnlyList<ScopeGroup> groups)
+    {
+        var differences = new List<string>();
+        foreach (var check in checks)
+        {
+            if (check.ReceiptRecords != check.DeclaredRecords)
+            {
+                differences.Add($"batch {check.BatchId}: the receipt counts {check.ReceiptRecords} records of {check.DeclaredRecords}");
+            }
+        }
+
+        var misfiled = groups.Sum(g => g.Misfiled);
+        if (misfiled > 0)
+        {
+            differences.Add($"{misfiled} records of these batches have a reason that does not belong to their outcome (the whole-database audit lists them)");
+        }
+
+        var figures = new Dictionary<string, long>
+        {
+            ["batches"] = checks.Count,
+            ["declaredRecords"] = checks.Sum(c => c.DeclaredRecords),
+            ["storedRecords"] = groups.Sum(g => g.Records),
+            ["accepted"] = groups.Sum(g => g.Accepted),
+        };
+        return Result(4, Invariants.RecordsAccounted, figures, differences, true);
+    }
+}
+
+/// <summary>The records of one batch for one party and commission rate, summed (see <see cref="SqlAudit.ScopeGroups"/>).</summary>
+internal sealed record ScopeGroup(
+    long BatchId, long PartyId, int CommissionBps, long Records, long AmountFen, long AcceptedNetFen, long Money, long Purchases, long GrossFen,
+    long DiscountFen, long SubsidyFen, long RevenueFen, long CommissionFen, long NetFen, long Loads, long LoadsFen, long Misfiled, long Accepted);
