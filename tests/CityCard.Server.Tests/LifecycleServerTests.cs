@@ -125,6 +125,54 @@ public sealed class LifecycleServerTests : IAsyncDisposable
         await AssertAuditOk(client);
     }
 
+    [Fact]
+    public async Task CounterRequest_SignedByTheOutlet_ForgedUnknownOrNotAnOutletRefused_NothingStored()
+    {
+        var client = await StartAsync();
+        var body = new JsonObject { ["requestId"] = "counter-sale", ["operator"] = "clerk", ["product"] = "anonymous" }.ToJsonString();
+
+        var forged = await SendSigned(client, "/api/lifecycle/sales", OutletDevice, body, key: new byte[16]);
+        var unknown = await SendSigned(client, "/api/lifecycle/sales", 999, body);
+        var bus = await SendSigned(client, "/api/lifecycle/sales", BusDevice, body);
+        var otherOutlet = await SendSigned(client, "/api/lifecycle/sales", OutletDevice, new JsonObject { ["requestId"] = "counter-sale-2", ["operator"] = "clerk", ["product"] = "anonymous", ["outletId"] = 99 }.ToJsonString());
+        var tampered = await SendSigned(client, "/api/lifecycle/sales", OutletDevice, body, signedBody: body.Replace("anonymous", "registered", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, tampered.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, bus.Status);
+        Assert.Contains($"device {BusDevice} is not an active top-up outlet", bus.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, otherOutlet.Status);
+        Assert.Contains("outletId: 99 is not the operator of device", otherOutlet.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var log = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/operator-log?limit=50", UriKind.Relative), Ct);
+        Assert.Equal(0, log.GetArrayLength());
+
+        var sold = await SendSigned(client, "/api/lifecycle/sales", OutletDevice, body);
+
+        Assert.Equal(HttpStatusCode.OK, sold.Status);
+        log = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/operator-log?limit=50", UriKind.Relative), Ct);
+        Assert.Equal("card-sale", log.EnumerateArray().Single().GetProperty("action").GetString());
+        await AssertAuditOk(client);
+    }
+
+    private const uint OutletDevice = 44;
+    private const uint BusDevice = 45;
+
+    // A device request as an outlet terminal sends it (docs/clearing.md "HTTP server"): signed with the device's upload
+    // key, or with another key, or over another body than the one sent.
+    private async Task<(HttpStatusCode Status, JsonElement Body)> SendSigned(HttpClient client, string path, uint device, string body, byte[]? key = null, string? signedBody = null)
+    {
+        var seconds = clock.Now.ToUnixTimeSeconds();
+        var uploadKey = key ?? CityCard.Records.Batches.UploadKeys.Derive(CityCard.Security.Keys.DemoKeySet.Create(EpAlgorithm.Des), device);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(Authentication.DeviceSignature.DeviceHeader, device.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(Authentication.DeviceSignature.TimeHeader, seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(Authentication.DeviceSignature.SignatureHeader, Authentication.DeviceSignature.Compute(uploadKey, "POST", path, seconds, Encoding.UTF8.GetBytes(signedBody ?? body)));
+        using var response = await client.SendAsync(request, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
     private JsonObject Identity(string requestId, uint? outlet = null)
     {
         var body = new JsonObject { ["requestId"] = requestId + "-" + Interlocked.Increment(ref requests), ["operator"] = "alice", ["holderName"] = "Zhang Wei", ["idNumber"] = "220202199001011234" };
@@ -167,7 +215,9 @@ public sealed class LifecycleServerTests : IAsyncDisposable
         app = ClearingServer.Build(options, configure: b => b.WebHost.UseTestServer());
         var registry = (CentreRegistry)app.Services.GetService(typeof(CentreRegistry))!;
         registry.AddMerchant(12, "Outlet", "outlet", 0);
-        registry.AddDevice(44, DeviceKind.TopUpOutlet, 12, new TerminalId(0x0000_0003_0001));
+        registry.AddDevice(OutletDevice, DeviceKind.TopUpOutlet, 12, new TerminalId(0x0000_0003_0001));
+        registry.AddMerchant(9, "Bus company", "transport", 300);
+        registry.AddDevice(BusDevice, DeviceKind.BusValidator, 9, new TerminalId(0x0000_0001_0009));
         await app.StartAsync(Ct);
         return app.GetTestClient();
     }
