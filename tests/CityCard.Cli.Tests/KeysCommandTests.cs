@@ -44,6 +44,26 @@ public sealed class KeysCommandTests : IDisposable
         var check = CliRunner.RunWith(null, env, "keys", "check", "--keys", path);
         Assert.Equal(0, check.ExitCode);
         Assert.Contains("sm4 key set, version 7, city 2201", check.Out, StringComparison.Ordinal);
+        var publicKey = Security.Hex.Format(Terminals.Parameters.ParameterSigningKey.Of(keySet).PublicKeyBytes());
+        Assert.Contains($"parameter-signing public key: {publicKey}", check.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(Security.Hex.Format(keySet.ParameterSigningSeed()), created.Out + created.Error + check.Out + check.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParametersPublish_WithKeys_SignedByTheKeySetsParameterKeyNotTheDemoKey()
+    {
+        var path = Path.Combine(directory, "prod.keys");
+        var output = Path.Combine(directory, "parameters.json");
+        var env = new Dictionary<string, string> { [KeySetFile.KekEnvironmentVariable] = "test-only passphrase 0123" };
+        Assert.Equal(0, CliRunner.RunWith(null, env, "keys", "new", "--out", path).ExitCode);
+
+        var published = CliRunner.RunWith(null, env, "terminal", "params", "publish", "--out", output, "--version", "3", "--keys", path);
+
+        Assert.Equal(0, published.ExitCode);
+        var key = Terminals.Parameters.ParameterSigningKey.Of(KeySetFile.Read(path, "test-only passphrase 0123"));
+        var file = File.ReadAllBytes(output);
+        Assert.Equal(3u, Terminals.Parameters.ParameterFile.Verify(file, Terminals.Parameters.ParameterSigningKey.FromPublicKey(key.PublicKeyBytes(), "centre")).Version);
+        Assert.Throws<Terminals.Parameters.ParameterFileException>(() => Terminals.Parameters.ParameterFile.Verify(file, Terminals.Parameters.ParameterSigningKey.Demo()));
     }
 
     [Fact]

@@ -56,6 +56,30 @@ public sealed class KeySetTests : IDisposable
     }
 
     [Fact]
+    public void KeySetFile_CarriesTheParameterSigningSeed_AndReadsAFileWithoutOne()
+    {
+        var generated = IssuerKeySet.Generate(EpAlgorithm.Des, 1, new CityCode(0x2144));
+        var withSeed = Path.Combine(directory, "with.keys");
+        KeySetFile.Write(withSeed, generated, Kek, iterations: 10_000);
+        var roles = Enum.GetValues<KeyRole>().ToDictionary(r => r, r => generated.Master(r).ExportBytes());
+        var older = Path.Combine(directory, "older.keys");
+        KeySetFile.Write(older, new IssuerKeySet(EpAlgorithm.Des, 1, new CityCode(0x2144), roles, isDemo: false), Kek, iterations: 10_000);
+
+        var read = KeySetFile.Read(withSeed, Kek);
+        var readOlder = KeySetFile.Read(older, Kek);
+
+        Assert.True(generated.HasParameterSigningSeed);
+        Assert.Equal(generated.ParameterSigningSeed(), read.ParameterSigningSeed());
+        Assert.DoesNotContain(Hex.Format(generated.ParameterSigningSeed()), File.ReadAllText(withSeed), StringComparison.Ordinal);
+        Assert.DoesNotContain(Hex.Format(generated.ParameterSigningSeed()), read.ToString(), StringComparison.Ordinal);
+        Assert.False(readOlder.HasParameterSigningSeed);
+        var missing = Assert.Throws<InvalidOperationException>(() => readOlder.ParameterSigningSeed());
+        Assert.Contains("keys new", missing.Message, StringComparison.Ordinal);
+        var wrong = Assert.Throws<ArgumentException>(() => new IssuerKeySet(EpAlgorithm.Des, 1, new CityCode(0x2144), roles, isDemo: false, new byte[31]));
+        Assert.Contains("parameter-signing seed must be 32 bytes, got 31", wrong.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KeySetFile_WrongKek_IsRefused()
     {
         var path = Path.Combine(directory, "issuer.keys");

@@ -52,7 +52,8 @@ internal static class CentreParameterCommands
         var db = ClearingCommands.DbOption();
         var file = Options.Required("--file", "JSON parameter content: bus, concessions, merchantDiscounts, taxi, doors, acceptedKeyVersions (not the version or blacklist, which the centre sets)");
         var note = Options.Optional("--note", "why (stored with the content)");
-        return new Command("set", "Set the parameter content the centre publishes; terminals get it (with the blacklist) at their next fetch.").With(db, file, note).Does(parse =>
+        var keys = ClearingCommands.ParameterKeysOption();
+        return new Command("set", "Set the parameter content the centre publishes; terminals get it (with the blacklist) at their next fetch.").With(db, file, note, keys).Does(parse =>
         {
             var path = parse.GetValue(file)!;
             byte[] bytes;
@@ -75,7 +76,7 @@ internal static class CentreParameterCommands
             }
 
             using var store = ClearingCommands.Open(parse.GetValue(db));
-            var publisher = new ParameterPublisher(store, ParameterSigningKey.Demo(), TimeProvider.System);
+            var publisher = new ParameterPublisher(store, KeysCommands.ParameterKey(context, parse.GetValue(keys)), TimeProvider.System);
             var content = ClearingCommands.Run(() => publisher.SetContent(bytes, parse.GetValue(note) ?? $"from {Path.GetFileName(path)}"));
             var publication = publisher.Publish();
             context.Out.WriteLine($"parameter content {content.ContentVersion} set; published as parameter version {publication.Version} (blacklist version {publication.BlacklistVersion})");
@@ -88,10 +89,11 @@ internal static class CentreParameterCommands
         var db = ClearingCommands.DbOption();
         var output = Options.Optional("--out", "also write the current full signed parameter file here (for a terminal loaded by hand)");
         var content = Options.Flag("--content", "print the content JSON (what 'params set --file' takes)");
-        return new Command("show", "The current parameter version (published now if the content or the blacklist changed).").With(db, output, content).Does(parse =>
+        var keys = ClearingCommands.ParameterKeysOption();
+        return new Command("show", "The current parameter version (published now if the content or the blacklist changed).").With(db, output, content, keys).Does(parse =>
         {
             using var store = ClearingCommands.Open(parse.GetValue(db));
-            var publisher = new ParameterPublisher(store, ParameterSigningKey.Demo(), TimeProvider.System);
+            var publisher = new ParameterPublisher(store, KeysCommands.ParameterKey(context, parse.GetValue(keys)), TimeProvider.System);
             var publication = publisher.Publish();
             var (file, parameters) = publisher.FullFile(publication);
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"parameter version {publication.Version}: content {publication.ContentVersion}{(publication.ContentVersion == 0 ? " (factory)" : string.Empty)}, blacklist version {publication.BlacklistVersion} ({parameters.Blacklist.Count} cards), published {publication.PublishedUtc:yyyy-MM-dd HH:mm:ss} UTC"));

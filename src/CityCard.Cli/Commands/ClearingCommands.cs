@@ -157,7 +157,14 @@ internal static class ClearingCommands
             .Does(parse =>
             {
                 var keySet = LoadKeySet(context, parse.GetValue(keys));
-                var options = new Server.ServerOptions { Database = parse.GetValue(url) ?? DatabaseUrl.Default, UploadKeySet = keySet.Upload, TacKeys = keySet.Ring, IssuerKeySets = keySet.Sets };
+                var options = new Server.ServerOptions
+                {
+                    Database = parse.GetValue(url) ?? DatabaseUrl.Default,
+                    UploadKeySet = keySet.Upload,
+                    TacKeys = keySet.Ring,
+                    IssuerKeySets = keySet.Sets,
+                    ParameterKey = KeysCommands.ParameterKey(keySet.Upload),
+                };
                 DatabaseUrl.Parse(options.Database, "--db");
                 Microsoft.AspNetCore.Builder.WebApplication app;
                 try
@@ -176,6 +183,8 @@ internal static class ClearingCommands
     }
 
     internal static Option<string?> DbOption() => Options.Optional("--db", $"database URL: sqlite:PATH or postgresql://user:pass@host:port/dbname (default {DatabaseUrl.Default})");
+
+    internal static Option<string?> ParameterKeysOption() => Options.Optional("--keys", "encrypted production key-set file whose parameter-signing key signs the files (passphrase from CITYCARD_KEK or a prompt); default the public DEMO signing key");
 
     internal static Option<string?> KeysOption() => Options.Optional("--keys", "encrypted production key-set file (passphrase from CITYCARD_KEK or a prompt); default the public DEMO key sets");
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CityCard.Security;
 using CityCard.Security.Ep;
 using CityCard.Security.Keys;
+using CityCard.Terminals.Parameters;
 
 namespace CityCard.Cli.Commands;
 
@@ -81,15 +82,39 @@ internal static class KeysCommands
     private static Command Check(CliContext context)
     {
         var file = Options.Required("--keys", "the encrypted key-set file");
-        return new Command("check", "Decrypt a key-set file and print its algorithm, version and city (never the keys).")
+        return new Command("check", "Decrypt a key-set file and print its algorithm, version, city and the parameter-signing PUBLIC key (never a secret key).")
             .With(file)
             .Does(parse =>
             {
                 var keySet = LoadKeySet(context, parse.GetValue(file)!);
                 context.Out.WriteLine($"{parse.GetValue(file)}: {keySet.Algorithm.Name()} key set, version {keySet.KeyVersion}, city {keySet.HomeCity}");
+                // The public half is what terminals are configured with (terminal config 'parameterPublicKey'); it is not secret.
+                context.Out.WriteLine(keySet.HasParameterSigningSeed
+                    ? $"parameter-signing public key: {Hex.Format(ParameterSigningKey.Of(keySet).PublicKeyBytes())}"
+                    : "no parameter-signing key (a file made before it was added): the centre cannot sign parameter files with it; make a new one with 'citycard keys new'");
                 return ExitCodes.Ok;
             });
     }
+
+    /// <summary>
+    /// The parameter-signing key of a key set (the demo key for the demo set); a production set without one is refused
+    /// (exit code 1) rather than signing with the public demo key.
+    /// </summary>
+    public static ParameterSigningKey ParameterKey(IssuerKeySet keySet)
+    {
+        try
+        {
+            return ParameterSigningKey.Of(keySet);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliFailure(e.Message, e);
+        }
+    }
+
+    /// <summary>The parameter-signing key of <c>--keys FILE</c>, or the demo key without one.</summary>
+    public static ParameterSigningKey ParameterKey(CliContext context, string? keysPath) =>
+        keysPath is null ? ParameterSigningKey.Demo() : ParameterKey(LoadKeySet(context, keysPath));
 
     /// <summary>Reads a key-set file with the KEK from the environment or a prompt; problems become exit code 1.</summary>
     public static IssuerKeySet LoadKeySet(CliContext context, string path)

@@ -464,14 +464,15 @@ internal static partial class TerminalCommands
         var output = Options.Required("--out", "the signed parameter file to write");
         var version = Options.Required("--version", "parameter version, 1 or more");
         var blacklist = new Option<string[]>("--blacklist") { Description = "a card number to blacklist (repeat)", Arity = ArgumentArity.ZeroOrMore };
-        var publish = new Command("publish", "Centre side: sign the default parameters with the DEMO signing key at a version, with a blacklist.")
-            .With(output, version, blacklist)
+        var signingKeys = ClearingCommands.ParameterKeysOption();
+        var publish = new Command("publish", "Centre side: sign the default parameters at a version, with a blacklist (the DEMO signing key unless --keys).")
+            .With(output, version, blacklist, signingKeys)
             .Does(parse =>
             {
                 var v = (uint)Arguments.Integer(parse.GetValue(version), "--version", 1, uint.MaxValue);
                 var cards = (parse.GetValue(blacklist) ?? []).Select(a => Asn.Parse(a, "--blacklist").ToString()).ToList();
                 var parameters = FactoryParameters.Create() with { Version = v, BlacklistVersion = v, Blacklist = cards, PublishedUtc = DateTimeOffset.UtcNow };
-                File.WriteAllBytes(parse.GetValue(output)!, ParameterFile.Sign(parameters, ParameterSigningKey.Demo()));
+                File.WriteAllBytes(parse.GetValue(output)!, ParameterFile.Sign(parameters, KeysCommands.ParameterKey(context, parse.GetValue(signingKeys))));
                 context.Out.WriteLine($"parameters version {v} with {cards.Count} blacklisted cards written to {parse.GetValue(output)}");
                 return ExitCodes.Ok;
             });

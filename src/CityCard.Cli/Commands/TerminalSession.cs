@@ -50,6 +50,8 @@ internal sealed class TerminalSession : IDisposable
             if (!TerminalCore.IsInstalled(directory))
             {
                 var keySet = CardFiles.KeySet(context, options.Keys, EpAlgorithm.Des);
+                // The terminal trusts the centre's parameter-signing key of the same key set (the demo key for the demo set).
+                var parameterKey = KeysCommands.ParameterKey(keySet);
                 TerminalCore.Install(directory, new TerminalConfig
                 {
                     DeviceId = id,
@@ -57,8 +59,8 @@ internal sealed class TerminalSession : IDisposable
                     OperatorId = options.Operator ?? 1,
                     Line = line,
                     UploadKey = Hex.Format(UploadKeys.Derive(keySet, id)),
-                    ParameterPublicKey = Hex.Format(ParameterSigningKey.Demo().PublicKeyBytes()),
-                }, ParameterFile.Sign(FactoryParameters.Create(), ParameterSigningKey.Demo()));
+                    ParameterPublicKey = Hex.Format(parameterKey.PublicKeyBytes()),
+                }, ParameterFile.Sign(FactoryParameters.Create(), parameterKey));
                 context.Error.WriteLine($"installed {kind} terminal {id} in {directory}");
             }
 

@@ -9,12 +9,28 @@ namespace CityCard.Security.Keys;
 /// </summary>
 public sealed class IssuerKeySet
 {
+    /// <summary>Bytes of the seed of the centre's Ed25519 parameter-signing key.</summary>
+    public const int ParameterSigningSeedLength = 32;
+
     private readonly Dictionary<KeyRole, EpKey> masters;
+    private readonly byte[]? parameterSigningSeed;
 
     /// <summary>Creates a key set from its master keys (16 bytes each, one per role).</summary>
-    public IssuerKeySet(EpAlgorithm algorithm, byte keyVersion, CityCode homeCity, IReadOnlyDictionary<KeyRole, byte[]> masterKeys, bool isDemo)
+    /// <param name="algorithm">The algorithm of every key.</param>
+    /// <param name="keyVersion">Master key version.</param>
+    /// <param name="homeCity">The issuer's home city.</param>
+    /// <param name="masterKeys">One master key per role.</param>
+    /// <param name="isDemo">True only for the public demo key set.</param>
+    /// <param name="parameterSigningSeed">The 32-byte seed of the centre's Ed25519 parameter-signing key, when the set has one.</param>
+    public IssuerKeySet(EpAlgorithm algorithm, byte keyVersion, CityCode homeCity, IReadOnlyDictionary<KeyRole, byte[]> masterKeys, bool isDemo, byte[]? parameterSigningSeed = null)
     {
         ArgumentNullException.ThrowIfNull(masterKeys);
+        if (parameterSigningSeed is { Length: not ParameterSigningSeedLength })
+        {
+            throw new ArgumentException($"key set: the parameter-signing seed must be {ParameterSigningSeedLength} bytes, got {parameterSigningSeed.Length}", nameof(parameterSigningSeed));
+        }
+
+        this.parameterSigningSeed = parameterSigningSeed?.ToArray();
         masters = [];
         foreach (var role in Enum.GetValues<KeyRole>())
         {
@@ -49,6 +65,14 @@ public sealed class IssuerKeySet
     /// <summary>True for the public demo key set, which must never protect real value.</summary>
     public bool IsDemo { get; }
 
+    /// <summary>True when the set carries the centre's parameter-signing key (key sets written before it was added do not).</summary>
+    public bool HasParameterSigningSeed => parameterSigningSeed is not null;
+
+    /// <summary>A copy of the parameter-signing seed (a private key: never print or log it).</summary>
+    /// <exception cref="InvalidOperationException">The set has none.</exception>
+    public byte[] ParameterSigningSeed() =>
+        parameterSigningSeed?.ToArray() ?? throw new InvalidOperationException("key set: it has no parameter-signing key (key-set files made before it was added; make a new one with 'citycard keys new')");
+
     /// <summary>The master key of a role.</summary>
     public EpKey Master(KeyRole role) => masters[role];
 
@@ -61,7 +85,7 @@ public sealed class IssuerKeySet
         return new CardKeys(KeyVersion, Derive(KeyRole.Purchase), Derive(KeyRole.Load), Derive(KeyRole.Tac), Derive(KeyRole.Maintenance), Derive(KeyRole.PinUnblock));
     }
 
-    /// <summary>Generates a fresh key set from the system's cryptographic random source (for production use).</summary>
+    /// <summary>Generates a fresh key set, parameter-signing seed included, from the system's cryptographic random source (for production use).</summary>
     public static IssuerKeySet Generate(EpAlgorithm algorithm, byte keyVersion, CityCode homeCity)
     {
         var keys = new Dictionary<KeyRole, byte[]>();
@@ -70,7 +94,7 @@ public sealed class IssuerKeySet
             keys[role] = RandomNumberGenerator.GetBytes(EpKey.Length);
         }
 
-        return new IssuerKeySet(algorithm, keyVersion, homeCity, keys, isDemo: false);
+        return new IssuerKeySet(algorithm, keyVersion, homeCity, keys, isDemo: false, RandomNumberGenerator.GetBytes(ParameterSigningSeedLength));
     }
 
     /// <inheritdoc />

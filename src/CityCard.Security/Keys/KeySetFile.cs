@@ -23,6 +23,7 @@ public static class KeySetFile
     private const int DefaultIterations = 200_000;
     private const int MinimumIterations = 10_000;
     private const int MaximumIterations = 10_000_000;
+    private const string ParameterSigningField = "parameterSigning";
 
     /// <summary>Encrypts a key set to the file (replacing it atomically).</summary>
     public static void Write(string path, IssuerKeySet keySet, string kek, int iterations = DefaultIterations)
@@ -172,6 +173,11 @@ public static class KeySetFile
             node[DemoKeySet.RoleName(role)] = Hex.Format(keySet.Master(role).ExportBytes());
         }
 
+        if (keySet.HasParameterSigningSeed)
+        {
+            node[ParameterSigningField] = Hex.Format(keySet.ParameterSigningSeed());
+        }
+
         return node.ToJsonString();
     }
 
@@ -194,7 +200,9 @@ public static class KeySetFile
                 keys[role] = HexField(node, DemoKeySet.RoleName(role), path, EpKey.Length);
             }
 
-            return new IssuerKeySet(algorithm, (byte)version, city, keys, isDemo: false);
+            // Optional: files written before the parameter-signing key was added have none (commands that sign parameters refuse them).
+            var seed = node.ContainsKey(ParameterSigningField) ? HexField(node, ParameterSigningField, path, IssuerKeySet.ParameterSigningSeedLength) : null;
+            return new IssuerKeySet(algorithm, (byte)version, city, keys, isDemo: false, seed);
         }
         catch (Exception e) when (e is ArgumentException or JsonException)
         {

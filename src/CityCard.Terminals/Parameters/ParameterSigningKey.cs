@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using CityCard.Security.Keys;
 using Org.BouncyCastle.Crypto.Parameters;
 
 namespace CityCard.Terminals.Parameters;
@@ -36,6 +37,42 @@ public sealed class ParameterSigningKey
         var seed = SHA256.HashData(Encoding.UTF8.GetBytes(DemoSeed));
         var key = new Ed25519PrivateKeyParameters(seed);
         return new ParameterSigningKey(key, key.GeneratePublicKey(), "demo");
+    }
+
+    /// <summary>The key pair of a 32-byte Ed25519 seed (the centre's private key: keep it in the encrypted key-set file).</summary>
+    public static ParameterSigningKey FromSeed(ReadOnlySpan<byte> seed, string keyId)
+    {
+        if (seed.Length != Ed25519PrivateKeyParameters.KeySize)
+        {
+            throw new ArgumentException($"seed: expected {Ed25519PrivateKeyParameters.KeySize} bytes, got {seed.Length}", nameof(seed));
+        }
+
+        var key = new Ed25519PrivateKeyParameters(seed.ToArray());
+        return new ParameterSigningKey(key, key.GeneratePublicKey(), keyId);
+    }
+
+    /// <summary>
+    /// The signing key that goes with an issuer key set: the demo key for the demo set, else the seed the (production)
+    /// set carries; a production set without one is refused rather than signing with the public demo key.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A production key set without a parameter-signing seed.</exception>
+    public static ParameterSigningKey Of(IssuerKeySet keySet)
+    {
+        ArgumentNullException.ThrowIfNull(keySet);
+        if (keySet.IsDemo)
+        {
+            return Demo();
+        }
+
+        var seed = keySet.ParameterSigningSeed();
+        try
+        {
+            return FromSeed(seed, "centre");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
     }
 
     /// <summary>A verification-only key from 32 public-key bytes.</summary>
