@@ -42,6 +42,43 @@ internal static partial class SqlAudit
         return groups;
     }
 
+    /// <summary>
+    /// The same groups split over the cores when the batches
+    /// hold at least <paramref name="parallelFrom"/> records: each part (consecutive batch ids, about the same number of
+    /// records) is read on its own read connection. Those connections see the committed database; the batches being
+    /// settled are committed and nothing else can change them while this session holds the write lock.
+    /// </summary>
+    public static List<ScopeGroup> ScopeGroups(SqlSession s, IReadOnlyList<(long BatchId, long Records)> batches, long parallelFrom, string where, params (string Name, object? Value)[] parameters)
+    {
+        var total = batches.Sum(b => b.Records);
+        var parts = Math.Min(Math.Min(Environment.ProcessorCount, 4), batches.Count);
+        if (total < parallelFrom || parts < 2)
+        {
+            return ScopeGroups(s, where, parameters);
+        }
+
+        var ranges = new List<(long From, long To)>();
+        var start = 0;
+        long taken = 0;
+        for (var i = 0; i < batches.Count; i++)
+        {
+            taken += batches[i].Records;
+            if (taken * parts >= total * (ranges.Count + 1) || i == batches.Count - 1)
+            {
+                ranges.Add((batches[start].BatchId, batches[i].BatchId));
+                start = i + 1;
+            }
+        }
+
+        var results = new List<ScopeGroup>[ranges.Count];
+        Parallel.For(0, ranges.Count, new ParallelOptions { MaxDegreeOfParallelism = parts }, part => results[part] = s.OnReadConnection(reader =>
+        {
+            var range = parameters.Append(("@range_from", ranges[part].From)).Append(("@range_to", ranges[part].To)).ToArray();
+            return ScopeGroups(reader, $"{where} AND b.batch_id BETWEEN @range_from AND @range_to", range);
+        }));
+        return results.SelectMany(r => r).ToList();
+    }
+
     // The sums every group carries, batch id first (the columns ReadGroup reads from its offset on).
     private static readonly string GroupSums = $"""
         r.batch_id, COUNT(*), {SqlSession.Sum("r.amount_fen")},
@@ -294,7 +331,7 @@ internal static partial class SqlAudit
     }
 }
 
-/// <summary>The records of one batch for one party and commission rate, summed (see <see cref="SqlAudit.ScopeGroups"/>).</summary>
+/// <summary>The records of one batch for one party and commission rate, summed (see SqlAudit.ScopeGroups).</summary>
 internal sealed record ScopeGroup(
     long BatchId, long PartyId, int CommissionBps, long Records, long AmountFen, long AcceptedNetFen, long Money, long Purchases, long GrossFen,
     long DiscountFen, long SubsidyFen, long RevenueFen, long CommissionFen, long NetFen, long Loads, long LoadsFen, long Misfiled, long Accepted);

@@ -264,12 +264,16 @@ internal sealed partial class SqlSession
         return id;
     }
 
+    /// <summary>Records from which settlement reads the day's records on several connections at once.</summary>
+    internal const long SettlementParallelFrom = 100_000;
+
     public SettlementInput LoadSettlementInput(DateOnly businessDay)
     {
         const string Unsettled = "WHERE b.settled_on IS NULL AND b.business_date <= @day";
         var day = ("@day", (object?)Day(businessDay));
-        var batchIds = Query($"SELECT b.batch_id FROM batches b {Unsettled} ORDER BY b.batch_id", r => r.GetInt64(0), day);
-        var groups = SqlAudit.ScopeGroups(this, Unsettled, day);
+        var batches = Query($"SELECT b.batch_id, b.declared_records FROM batches b {Unsettled} ORDER BY b.batch_id", r => (BatchId: r.GetInt64(0), Records: r.GetInt64(1)), day);
+        var batchIds = batches.Select(b => b.BatchId).ToList();
+        var groups = SqlAudit.ScopeGroups(this, batches, SettlementParallelFrom, Unsettled, day);
         var checks = SqlAudit.BatchChecks(this, groups, Unsettled, day);
         var claims = SqlAudit.ClaimRecords(this, Unsettled, day);
         var (audit, checkpoint) = SqlAudit.SettlementAudit(this, checks, groups);

@@ -39,6 +39,19 @@ internal sealed partial class SqlSession : IClearingWriter
 
     public DbConnection Connection { get; }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in a read transaction on a connection of its own (a consistent snapshot of what is
+    /// committed; this session's own uncommitted changes are not in it).
+    /// </summary>
+    internal T OnReadConnection<T>(Func<SqlSession, T> work)
+    {
+        using var connection = dialect.Open();
+        using var transaction = dialect.BeginRead(connection);
+        var result = work(new SqlSession(connection, transaction, dialect));
+        transaction.Commit();
+        return result;
+    }
+
     public DbTransaction Transaction { get; }
 
     public static object AsnValue(Asn asn) => unchecked((long)asn.Value);

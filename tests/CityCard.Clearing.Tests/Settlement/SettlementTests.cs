@@ -3,6 +3,7 @@ using CityCard.Clearing.Settlement;
 using CityCard.Clearing.Tests.Pipeline;
 using CityCard.Clearing.Tests.Support;
 using CityCard.Records;
+using CityCard.Storage.Sql;
 using static CityCard.Clearing.Tests.Support.World;
 
 namespace CityCard.Clearing.Tests.Settlement;
@@ -89,6 +90,29 @@ public sealed class SettlementTests(PostgresServer server)
         var input = world.Database.Store.Write(w => w.LoadSettlementInput(Today.AddDays(1)));
         Assert.Empty(input.Checks);
         PipelineTests.AssertAuditOk(world);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void SettlementPass_SplitOverReadConnections_GivesTheGroupsOfOnePass(string engine)
+    {
+        using var world = Day(engine);
+        var card = world.SellCard(5_000);
+        var genuine = card.Purchase(300, BusTerminal, BusCompany, At(15));
+        world.Ingest(BusDevice, 2, genuine, card.Sign(genuine) with { Tac = genuine.Tac ^ 0x0100_0000, Counter = 9 });
+        const string Where = "WHERE b.settled_on IS NULL AND b.business_date <= @day";
+        var day = ("@day", (object?)SqlSession.Day(Today));
+
+        var (serial, split) = world.Database.Store.Write(w =>
+        {
+            var session = (SqlSession)w;
+            var batches = session.Query($"SELECT b.batch_id, b.declared_records FROM batches b {Where} ORDER BY b.batch_id", r => (r.GetInt64(0), r.GetInt64(1)), day);
+            return (SqlAudit.ScopeGroups(session, Where, day), SqlAudit.ScopeGroups(session, batches, parallelFrom: 0, Where, day));
+        });
+
+        Assert.Equal(4, split.Select(g => g.BatchId).Distinct().Count());
+        Assert.Equal(serial.OrderBy(g => (g.BatchId, g.PartyId, g.CommissionBps)), split.OrderBy(g => (g.BatchId, g.PartyId, g.CommissionBps)));
+        Assert.Contains(split, g => g.CommissionBps == 0 && g.Records == 1 && g.Accepted == 0);
     }
 
     [Theory]
