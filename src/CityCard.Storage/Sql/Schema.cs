@@ -174,6 +174,27 @@ internal static class Schema
             ],
             [],
             []),
+        new Migration(
+            8,
+            "batch totals: each batch's records summed by party, rate, outcome and kind when it is stored (settlement reads these)",
+            [
+                // Append-only: the lines written with the batch, then a pair of lines (the old sums taken out, the new put in)
+                // for every review that changes one of its records.
+                """
+                CREATE TABLE batch_totals (batch_id BIGINT NOT NULL, line BIGINT NOT NULL, party_id BIGINT NOT NULL, commission_bps BIGINT NOT NULL,
+                  outcome BIGINT NOT NULL, kind BIGINT NOT NULL, records BIGINT NOT NULL, amount_fen BIGINT NOT NULL, full_fare_fen BIGINT NOT NULL,
+                  subsidy_fen BIGINT NOT NULL, commission_fen BIGINT NOT NULL, PRIMARY KEY (batch_id, line))
+                """,
+                // Batches stored before: their totals from their records as they are now.
+                """
+                INSERT INTO batch_totals (batch_id, line, party_id, commission_bps, outcome, kind, records, amount_fen, full_fare_fen, subsidy_fen, commission_fen)
+                SELECT batch_id, ROW_NUMBER() OVER (PARTITION BY batch_id ORDER BY party_id, commission_bps, outcome, kind), party_id, commission_bps, outcome, kind,
+                  COUNT(*), SUM(amount_fen), SUM(full_fare_fen), SUM(subsidy_fen), SUM(commission_fen)
+                FROM records GROUP BY batch_id, party_id, commission_bps, outcome, kind
+                """,
+            ],
+            [],
+            []),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -5,8 +5,8 @@ using CityCard.Clearing.Settlement;
 namespace CityCard.Storage.Sql;
 
 /// <summary>
-/// What settlement reads: one pass over the records of the batches it covers, grouped by batch, party and commission
-/// rate (the statements and the batch checks both come from it), and the settlement audit — the invariants over what
+/// What settlement reads: the batch totals written with each batch (its statements), one light pass over the records of
+/// the batches it covers (the independent recount its batch checks use), and the settlement audit — the invariants over what
 /// changed since the previous settlement's <see cref="LedgerCheckpoint"/>, so a day's settlement costs what the day
 /// holds, not what the database holds.
 /// </summary>
@@ -43,18 +43,33 @@ internal static partial class SqlAudit
     }
 
     /// <summary>
-    /// The same groups split over the cores when the batches
-    /// hold at least <paramref name="parallelFrom"/> records: each part (consecutive batch ids, about the same number of
-    /// records) is read on its own read connection. Those connections see the committed database; the batches being
-    /// settled are committed and nothing else can change them while this session holds the write lock.
+    /// Per batch <paramref name="where"/> selects, straight from its records: how many, their amount, accepted purchases
+    /// less accepted loads, and how many carry a reason that does not belong to their outcome. The settlement's independent
+    /// recount (four sums a record, no sort); its statements come from the batch totals (<see cref="TotalGroups"/>).
     /// </summary>
-    public static List<ScopeGroup> ScopeGroups(SqlSession s, IReadOnlyList<(long BatchId, long Records)> batches, long parallelFrom, string where, params (string Name, object? Value)[] parameters)
+    public static List<RecordPass> RecordPasses(SqlSession s, string where, params (string Name, object? Value)[] parameters) => s.Query(
+        $"""
+        SELECT r.batch_id, COUNT(*), {SqlSession.Sum("r.amount_fen")},
+          {SqlSession.Sum($"CASE WHEN {Purchase} THEN r.amount_fen WHEN {Load} THEN -r.amount_fen ELSE 0 END")},
+          {SqlSession.Sum("CASE WHEN r.outcome <> r.reason / 100 THEN 1 ELSE 0 END")}
+        FROM batches b JOIN records r ON r.batch_id = b.batch_id {where} GROUP BY r.batch_id
+        """,
+        r => new RecordPass(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)),
+        parameters);
+
+    /// <summary>
+    /// The same recount split over the cores when the batches hold at least <paramref name="parallelFrom"/>
+    /// records: each part (consecutive batch ids, about the same number of records) is read on its own read connection.
+    /// Those connections see the committed database; the batches being settled are committed and nothing else can change
+    /// them while this session holds the write lock.
+    /// </summary>
+    public static List<RecordPass> RecordPasses(SqlSession s, IReadOnlyList<(long BatchId, long Records)> batches, long parallelFrom, string where, params (string Name, object? Value)[] parameters)
     {
         var total = batches.Sum(b => b.Records);
         var parts = Math.Min(Math.Min(Environment.ProcessorCount, 4), batches.Count);
         if (total < parallelFrom || parts < 2)
         {
-            return ScopeGroups(s, where, parameters);
+            return RecordPasses(s, where, parameters);
         }
 
         var ranges = new List<(long From, long To)>();
@@ -70,13 +85,62 @@ internal static partial class SqlAudit
             }
         }
 
-        var results = new List<ScopeGroup>[ranges.Count];
+        var results = new List<RecordPass>[ranges.Count];
         Parallel.For(0, ranges.Count, new ParallelOptions { MaxDegreeOfParallelism = parts }, part => results[part] = s.OnReadConnection(reader =>
         {
             var range = parameters.Append(("@range_from", ranges[part].From)).Append(("@range_to", ranges[part].To)).ToArray();
-            return ScopeGroups(reader, $"{where} AND b.batch_id BETWEEN @range_from AND @range_to", range);
+            return RecordPasses(reader, $"{where} AND b.batch_id BETWEEN @range_from AND @range_to", range);
         }));
         return results.SelectMany(r => r).ToList();
+    }
+
+    /// <summary>
+    /// The groups of <see cref="ScopeGroups"/> from the batch totals
+    /// written with each batch (and moved by reviews) instead of from the records: a few lines a batch.
+    /// </summary>
+    public static List<ScopeGroup> TotalGroups(SqlSession s, string where, params (string Name, object? Value)[] parameters)
+    {
+        var lines = s.Query(
+            $"""
+            SELECT t.batch_id, t.party_id, t.commission_bps, t.outcome, t.kind, {SqlSession.Sum("t.records")}, {SqlSession.Sum("t.amount_fen")},
+              {SqlSession.Sum("t.full_fare_fen")}, {SqlSession.Sum("t.subsidy_fen")}, {SqlSession.Sum("t.commission_fen")}
+            FROM batches b JOIN batch_totals t ON t.batch_id = b.batch_id {where}
+            GROUP BY t.batch_id, t.party_id, t.commission_bps, t.outcome, t.kind
+            """,
+            r => (Batch: r.GetInt64(0), Party: r.GetInt64(1), Bps: (int)r.GetInt64(2), Line: new BatchTotal(r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9))),
+            parameters);
+        return lines.GroupBy(l => (l.Batch, l.Party, l.Bps)).Select(g =>
+        {
+            var group = new ScopeGroup(g.Key.Batch, g.Key.Party, g.Key.Bps, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            foreach (var (_, _, _, t) in g)
+            {
+                var accepted = t.Outcome == 1;
+                var purchase = accepted && t.Kind is 1 or 2;
+                var load = accepted && t.Kind == 3;
+                group = group with
+                {
+                    Records = group.Records + t.Records,
+                    AmountFen = group.AmountFen + t.AmountFen,
+                    AcceptedNetFen = group.AcceptedNetFen + (purchase ? t.AmountFen : load ? -t.AmountFen : 0),
+                    Money = group.Money + (purchase || load ? t.Records : 0),
+                    Purchases = group.Purchases + (purchase ? t.Records : 0),
+                    GrossFen = group.GrossFen + (purchase ? t.FullFareFen : 0),
+                    DiscountFen = group.DiscountFen + (purchase ? t.FullFareFen - t.AmountFen - t.SubsidyFen : 0),
+                    SubsidyFen = group.SubsidyFen + (purchase || load ? t.SubsidyFen : 0),
+                    RevenueFen = group.RevenueFen + (purchase ? t.AmountFen + t.SubsidyFen : 0),
+                    CommissionFen = group.CommissionFen + (purchase || load ? t.CommissionFen : 0),
+                    NetFen = group.NetFen + (purchase ? t.AmountFen + t.SubsidyFen - t.CommissionFen : 0),
+                    Loads = group.Loads + (load ? t.Records : 0),
+                    LoadsFen = group.LoadsFen + (load ? t.AmountFen : 0),
+                    Accepted = group.Accepted + (accepted ? t.Records : 0),
+                };
+            }
+
+            return group;
+        })
+        // A review can take a group's last record out: nothing left to state or check.
+        .Where(g => g.Records != 0 || g.AmountFen != 0)
+        .ToList();
     }
 
     // The sums every group carries, batch id first (the columns ReadGroup reads from its offset on).
@@ -103,18 +167,12 @@ internal static partial class SqlAudit
         r.GetInt64(at + 13), r.GetInt64(at + 14), r.GetInt64(at + 15));
 
     /// <summary>
-    /// Per batch <paramref name="where"/> selects: the trailer's figures, the receipt's count, what the stored records of
-    /// <paramref name="groups"/> add up to, and what its ledger transactions moved on card float.
+    /// Per batch <paramref name="where"/> selects: the trailer's figures, the receipt's count, what its stored records add
+    /// up to (<paramref name="passes"/>), and what its ledger transactions moved on card float.
     /// </summary>
-    public static List<BatchCheck> BatchChecks(SqlSession s, IReadOnlyList<ScopeGroup> groups, string where, params (string Name, object? Value)[] parameters)
+    public static List<BatchCheck> BatchChecks(SqlSession s, IReadOnlyList<RecordPass> passes, string where, params (string Name, object? Value)[] parameters)
     {
-        var stored = new Dictionary<long, (long Records, long Fen, long Net)>();
-        foreach (var g in groups)
-        {
-            var sum = stored.GetValueOrDefault(g.BatchId);
-            stored[g.BatchId] = (sum.Records + g.Records, sum.Fen + g.AmountFen, sum.Net + g.AcceptedNetFen);
-        }
-
+        var stored = passes.ToDictionary(p => p.BatchId);
         return s.Query(
             $"""
             SELECT b.batch_id, b.device_id, b.batch_number, b.declared_records, b.declared_fen, b.accepted + b.duplicate + b.rejected + b.suspect,
@@ -136,13 +194,31 @@ internal static partial class SqlAudit
                     DeclaredRecords = r.GetInt64(3),
                     DeclaredFen = r.GetInt64(4),
                     ReceiptRecords = r.GetInt64(5),
-                    StoredRecords = sum.Records,
-                    StoredFen = sum.Fen,
-                    AcceptedNetFen = sum.Net,
+                    StoredRecords = sum?.Records ?? 0,
+                    StoredFen = sum?.AmountFen ?? 0,
+                    AcceptedNetFen = sum?.AcceptedNetFen ?? 0,
                     PostedCardFloatFen = r.GetInt64(6),
                 };
             },
             parameters);
+    }
+
+    /// <summary>Every batch whose totals do not add up to what its records add up to, one sentence each.</summary>
+    public static List<string> TotalsAgainstRecords(IReadOnlyList<RecordPass> passes, IReadOnlyList<ScopeGroup> totals)
+    {
+        var byBatch = totals.GroupBy(g => g.BatchId).ToDictionary(g => g.Key, g => (Records: g.Sum(x => x.Records), Fen: g.Sum(x => x.AmountFen), Net: g.Sum(x => x.AcceptedNetFen)));
+        var differences = new List<string>();
+        foreach (var pass in passes)
+        {
+            var t = byBatch.GetValueOrDefault(pass.BatchId);
+            if (t != (pass.Records, pass.AmountFen, pass.AcceptedNetFen))
+            {
+                differences.Add($"batch {pass.BatchId}: its records are {pass.Records} / {pass.AmountFen} fen with accepted purchases less loads {pass.AcceptedNetFen} fen, its totals say {t.Records} / {t.Fen} fen and {t.Net} fen");
+            }
+        }
+
+        differences.AddRange(byBatch.Keys.Except(passes.Select(p => p.BatchId)).Where(b => byBatch[b] != default).Order().Select(b => $"batch {b}: totals of {byBatch[b].Records} records, none stored"));
+        return differences;
     }
 
     /// <summary>One statement per party and rate with accepted purchases or loads, the merchant's name and category filled in.</summary>
@@ -184,7 +260,7 @@ internal static partial class SqlAudit
     /// pending credits are small). Invariants 5 (the unique index on accepted counters enforces it) and 6 (settlements
     /// are made from these statements) are left to the whole-database audit, as are 1–4 over older history.
     /// </summary>
-    public static (AuditReport Report, LedgerCheckpoint Checkpoint) SettlementAudit(SqlSession s, IReadOnlyList<BatchCheck> checks, IReadOnlyList<ScopeGroup> groups)
+    public static (AuditReport Report, LedgerCheckpoint Checkpoint) SettlementAudit(SqlSession s, IReadOnlyList<BatchCheck> checks, IReadOnlyList<RecordPass> passes, IReadOnlyList<ScopeGroup> totals)
     {
         var from = LatestCheckpoint(s);
         var last = s.Scalar("SELECT COALESCE(MAX(transaction_id), 0) FROM ledger_transactions");
@@ -197,7 +273,7 @@ internal static partial class SqlAudit
             LedgerSince(s, from, checkpoint, range),
             CardFloatSince(s, checkpoint),
             ShadowOfTouchedCards(s, range),
-            RecordsOfBatches(checks, groups),
+            RecordsOfBatches(checks, passes, totals),
             OperatorLogChained(s),
             PendingCreditsHeld(s),
         ]), checkpoint);
@@ -303,7 +379,7 @@ internal static partial class SqlAudit
         return Result(3, Invariants.ShadowBalance, figures, differences, true);
     }
 
-    private static InvariantResult RecordsOfBatches(IReadOnlyList<BatchCheck> checks, IReadOnlyList<ScopeGroup> groups)
+    private static InvariantResult RecordsOfBatches(IReadOnlyList<BatchCheck> checks, IReadOnlyList<RecordPass> passes, IReadOnlyList<ScopeGroup> totals)
     {
         var differences = new List<string>();
         foreach (var check in checks)
@@ -314,22 +390,26 @@ internal static partial class SqlAudit
             }
         }
 
-        var misfiled = groups.Sum(g => g.Misfiled);
+        var misfiled = passes.Sum(p => p.Misfiled);
         if (misfiled > 0)
         {
             differences.Add($"{misfiled} records of these batches have a reason that does not belong to their outcome (the whole-database audit lists them)");
         }
 
+        differences.AddRange(TotalsAgainstRecords(passes, totals));
         var figures = new Dictionary<string, long>
         {
             ["batches"] = checks.Count,
             ["declaredRecords"] = checks.Sum(c => c.DeclaredRecords),
-            ["storedRecords"] = groups.Sum(g => g.Records),
-            ["accepted"] = groups.Sum(g => g.Accepted),
+            ["storedRecords"] = passes.Sum(p => p.Records),
+            ["accepted"] = totals.Sum(g => g.Accepted),
         };
         return Result(4, Invariants.RecordsAccounted, figures, differences, true);
     }
 }
+
+/// <summary>One batch's records counted and summed straight from the records table (see SqlAudit.RecordPasses).</summary>
+internal sealed record RecordPass(long BatchId, long Records, long AmountFen, long AcceptedNetFen, long Misfiled);
 
 /// <summary>The records of one batch for one party and commission rate, summed (see SqlAudit.ScopeGroups).</summary>
 internal sealed record ScopeGroup(

@@ -153,7 +153,8 @@ internal static partial class SqlAudit
     private static InvariantResult RecordsAccounted(SqlSession s)
     {
         var differences = new List<string>();
-        foreach (var check in BatchChecks(s, ScopeGroups(s, string.Empty), string.Empty))
+        var passes = RecordPasses(s, string.Empty);
+        foreach (var check in BatchChecks(s, passes, string.Empty))
         {
             var name = $"batch {check.BatchId} (device {check.DeviceId} #{check.BatchNumber})";
             if (check.DeclaredRecords != check.StoredRecords || check.DeclaredFen != check.StoredFen)
@@ -164,6 +165,19 @@ internal static partial class SqlAudit
             if (check.AcceptedNetFen != check.PostedCardFloatFen)
             {
                 differences.Add($"{name}: accepted purchases less loads are {check.AcceptedNetFen} fen, card float postings move {check.PostedCardFloatFen} fen");
+            }
+        }
+
+        // The batch totals settlement states from, group by group, against the records as they are now.
+        var fromRecords = ScopeGroups(s, string.Empty).ToDictionary(g => (g.BatchId, g.PartyId, g.CommissionBps), g => g with { Misfiled = 0 });
+        var fromTotals = TotalGroups(s, string.Empty).ToDictionary(g => (g.BatchId, g.PartyId, g.CommissionBps));
+        foreach (var key in fromRecords.Keys.Union(fromTotals.Keys).Order())
+        {
+            var records = fromRecords.GetValueOrDefault(key);
+            var totals = fromTotals.GetValueOrDefault(key);
+            if (records != totals)
+            {
+                differences.Add($"batch {key.BatchId}, party {key.PartyId} at {key.CommissionBps} bps: its records sum to {Describe(records)}, its totals to {Describe(totals)}");
             }
         }
 
@@ -190,6 +204,10 @@ internal static partial class SqlAudit
         };
         return Result(4, Invariants.RecordsAccounted, figures, differences, true);
     }
+
+    private static string Describe(ScopeGroup? g) => g is null
+        ? "nothing"
+        : $"{g.Records} records / {g.AmountFen} fen ({g.Accepted} accepted, {g.Purchases} purchases grossing {g.GrossFen} fen, {g.Loads} loads of {g.LoadsFen} fen, commission {g.CommissionFen} fen)";
 
     private static InvariantResult UniqueCounters(SqlSession s)
     {

@@ -166,6 +166,7 @@ internal sealed partial class SqlSession
             ("@suspect_fen", totals.SuspectFen),
             ("@ledger", ledgerId));
         dialect.InsertRecords(this, id, batch.Records);
+        AppendBatchTotals(id, 1, BatchTotal.Of(batch.Records));
         if (batch.UpdatedCards.Count > 0)
         {
             dialect.UpdateCards(this, batch.UpdatedCards);
@@ -206,6 +207,14 @@ internal sealed partial class SqlSession
     {
         ArgumentNullException.ThrowIfNull(review);
         var r = review.Record;
+        // The batch's totals move with the record: its old sums out, its new ones in.
+        var before = Query(
+            "SELECT party_id, commission_bps, outcome, kind, amount_fen, full_fare_fen, subsidy_fen, commission_fen FROM records WHERE batch_id = @batch AND idx = @idx",
+            row => new BatchTotal(row.GetInt64(0), row.GetInt64(1), row.GetInt64(2), row.GetInt64(3), -1, -row.GetInt64(4), -row.GetInt64(5), -row.GetInt64(6), -row.GetInt64(7)),
+            ("@batch", review.BatchId),
+            ("@idx", (long)r.Index));
+        var next = Scalar("SELECT COALESCE(MAX(line), 0) FROM batch_totals WHERE batch_id = @batch", ("@batch", review.BatchId)) + 1;
+        AppendBatchTotals(review.BatchId, next, [.. before, .. BatchTotal.Of([r])]);
         Execute(
             "UPDATE records SET reason = @reason_code, outcome = @outcome, full_fare_fen = @full_fare, subsidy_fen = @subsidy, commission_fen = @commission, commission_bps = @bps WHERE batch_id = @batch AND idx = @idx",
             ("@reason_code", (long)r.Reason),
@@ -273,10 +282,11 @@ internal sealed partial class SqlSession
         var day = ("@day", (object?)Day(businessDay));
         var batches = Query($"SELECT b.batch_id, b.declared_records FROM batches b {Unsettled} ORDER BY b.batch_id", r => (BatchId: r.GetInt64(0), Records: r.GetInt64(1)), day);
         var batchIds = batches.Select(b => b.BatchId).ToList();
-        var groups = SqlAudit.ScopeGroups(this, batches, SettlementParallelFrom, Unsettled, day);
-        var checks = SqlAudit.BatchChecks(this, groups, Unsettled, day);
+        var passes = SqlAudit.RecordPasses(this, batches, SettlementParallelFrom, Unsettled, day);
+        var groups = SqlAudit.TotalGroups(this, Unsettled, day);
+        var checks = SqlAudit.BatchChecks(this, passes, Unsettled, day);
         var claims = SqlAudit.ClaimRecords(this, Unsettled, day);
-        var (audit, checkpoint) = SqlAudit.SettlementAudit(this, checks, groups);
+        var (audit, checkpoint) = SqlAudit.SettlementAudit(this, checks, passes, groups);
         return new SettlementInput(batchIds, SqlAudit.WithClaims(SqlAudit.Statements(this, groups), claims), checks)
         {
             ClaimDifferences = claims.Where(c => c.ClaimedFen != c.AmountFen)
@@ -339,6 +349,24 @@ internal sealed partial class SqlSession
             mark.Parameters[0].Value = day;
             mark.Parameters[1].Value = id;
             mark.ExecuteNonQuery();
+        }
+    }
+
+    private void AppendBatchTotals(long batchId, long firstLine, IReadOnlyList<BatchTotal> totals)
+    {
+        using var insert = Prepare(
+            "INSERT INTO batch_totals (batch_id, line, party_id, commission_bps, outcome, kind, records, amount_fen, full_fare_fen, subsidy_fen, commission_fen) VALUES (@batch, @line, @party, @bps, @outcome, @kind, @records, @amount, @full_fare, @subsidy, @commission)",
+            "@batch", "@line", "@party", "@bps", "@outcome", "@kind", "@records", "@amount", "@full_fare", "@subsidy", "@commission");
+        var line = firstLine;
+        foreach (var t in totals)
+        {
+            object[] values = [batchId, line++, t.PartyId, t.CommissionBps, t.Outcome, t.Kind, t.Records, t.AmountFen, t.FullFareFen, t.SubsidyFen, t.CommissionFen];
+            for (var i = 0; i < values.Length; i++)
+            {
+                insert.Parameters[i].Value = values[i];
+            }
+
+            insert.ExecuteNonQuery();
         }
     }
 

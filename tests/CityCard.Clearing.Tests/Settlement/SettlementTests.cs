@@ -94,7 +94,7 @@ public sealed class SettlementTests(PostgresServer server)
 
     [Theory]
     [MemberData(nameof(Engines))]
-    public void SettlementPass_SplitOverReadConnections_GivesTheGroupsOfOnePass(string engine)
+    public void SettlementReads_TotalsEqualTheRecords_AndTheRecountSplitOverConnectionsEqualsOnePass(string engine)
     {
         using var world = Day(engine);
         var card = world.SellCard(5_000);
@@ -103,16 +103,54 @@ public sealed class SettlementTests(PostgresServer server)
         const string Where = "WHERE b.settled_on IS NULL AND b.business_date <= @day";
         var day = ("@day", (object?)SqlSession.Day(Today));
 
-        var (serial, split) = world.Database.Store.Write(w =>
+        var (records, totals, serial, split) = world.Database.Store.Write(w =>
         {
             var session = (SqlSession)w;
             var batches = session.Query($"SELECT b.batch_id, b.declared_records FROM batches b {Where} ORDER BY b.batch_id", r => (r.GetInt64(0), r.GetInt64(1)), day);
-            return (SqlAudit.ScopeGroups(session, Where, day), SqlAudit.ScopeGroups(session, batches, parallelFrom: 0, Where, day));
+            return (SqlAudit.ScopeGroups(session, Where, day), SqlAudit.TotalGroups(session, Where, day), SqlAudit.RecordPasses(session, Where, day),
+                SqlAudit.RecordPasses(session, batches, parallelFrom: 0, Where, day));
         });
 
-        Assert.Equal(4, split.Select(g => g.BatchId).Distinct().Count());
-        Assert.Equal(serial.OrderBy(g => (g.BatchId, g.PartyId, g.CommissionBps)), split.OrderBy(g => (g.BatchId, g.PartyId, g.CommissionBps)));
-        Assert.Contains(split, g => g.CommissionBps == 0 && g.Records == 1 && g.Accepted == 0);
+        static IEnumerable<ScopeGroup> Ordered(IEnumerable<ScopeGroup> groups) => groups.OrderBy(g => (g.BatchId, g.PartyId, g.CommissionBps));
+        Assert.Equal(5, totals.Count);
+        Assert.Equal(Ordered(records), Ordered(totals));
+        // The rejected record carries no commission rate: its batch has two groups.
+        Assert.Contains(totals, g => g.CommissionBps == 0 && g.Records == 1 && g.Accepted == 0);
+        Assert.Equal(4, split.Count);
+        Assert.Equal(serial.OrderBy(p => p.BatchId), split.OrderBy(p => p.BatchId));
+        Assert.Empty(SqlAudit.TotalsAgainstRecords(serial, totals));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Migration8_FromVersion7WithBatches_BackFillsTheirTotalsFromTheRecords(string engine)
+    {
+        using var world = Day(engine);
+        // Put the database back to schema version 7, as a centre upgraded to this program would have it.
+        world.Database.ExecuteRaw("DROP TABLE batch_totals");
+        world.Database.ExecuteRaw("DELETE FROM schema_version WHERE version = 8");
+
+        world.Database.Store.Migrate();
+        var (report, _) = world.Settlement.Settle(Today);
+
+        Assert.True(report.Reconciled, string.Join("\n", report.Differences));
+        Assert.Equal(388, report.Statements.Single(s => s.MerchantId == BusCompany).NetFen);
+        PipelineTests.AssertAuditOk(world);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void BatchTotalsTamperedWith_SettlementAndAuditNameTheBatch(string engine)
+    {
+        using var world = Day(engine);
+        world.Database.ExecuteRaw("UPDATE batch_totals SET amount_fen = amount_fen + 7 WHERE batch_id = 2 AND line = 1");
+
+        var audit = world.Database.Store.Read(r => r.Audit());
+        var (report, _) = world.Settlement.Settle(Today);
+
+        Assert.False(audit.Invariants[3].Ok);
+        Assert.Contains(audit.Invariants[3].Differences, d => d.StartsWith("batch 2, party", StringComparison.Ordinal) && d.Contains("its totals to", StringComparison.Ordinal));
+        Assert.Contains(report.Differences, d => d.StartsWith("invariant 4", StringComparison.Ordinal) && d.Contains("batch 2: its records are 2 / 300 fen", StringComparison.Ordinal));
     }
 
     [Theory]
