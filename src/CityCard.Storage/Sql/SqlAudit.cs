@@ -130,24 +130,47 @@ internal static partial class SqlAudit
     internal static List<(CityCard.Security.Ep.Asn Asn, long Shadow, long Card, long Gaps, bool Closed)> ShadowRows(SqlSession s, IReadOnlyCollection<long>? asns)
     {
         var only = asns is null ? string.Empty : $" AND asn IN ({string.Join(", ", asns.Select(a => a.ToString(CultureInfo.InvariantCulture)))})";
+
+        // Each card's accepted records in order (one sort, read as they come): the balance after the last one, and the
+        // links where a record's balance before is not the previous one's balance after (holes: records still on their way).
+        var chains = new Dictionary<long, (long Last, long Holes)>();
+        long current = 0;
+        long? previousAfter = null;
+        s.ForEach(
+            $"SELECT asn, balance_before_fen, balance_after_fen FROM records WHERE outcome = 1 AND counter_kind <> 3{only} ORDER BY asn, order_time, counter_kind, counter",
+            r =>
+            {
+                var asn = r.GetInt64(0);
+                var before = r.GetInt64(1);
+                var after = r.GetInt64(2);
+                if (previousAfter is null || asn != current)
+                {
+                    current = asn;
+                    chains[asn] = (after, 0);
+                }
+                else
+                {
+                    var chain = chains[asn];
+                    chains[asn] = (after, chain.Holes + (before != previousAfter ? 1 : 0));
+                }
+
+                previousAfter = after;
+            });
         return s.Query(
             $"""
-            SELECT c.asn, c.shadow_balance_fen, COALESCE(l.balance_after_fen, c.opening_balance_fen),
-                   c.open_gaps + COALESCE(h.holes, 0), CASE WHEN cp.closed_as IS NULL THEN 0 ELSE 1 END FROM cards c
+            SELECT c.asn, c.shadow_balance_fen, c.opening_balance_fen, c.open_gaps, CASE WHEN cp.closed_as IS NULL THEN 0 ELSE 1 END FROM cards c
             LEFT JOIN card_profiles cp ON cp.asn = c.asn
-            LEFT JOIN (SELECT asn, balance_after_fen, ROW_NUMBER() OVER (PARTITION BY asn ORDER BY order_time DESC, counter_kind DESC, counter DESC) AS position
-                       FROM records WHERE outcome = 1 AND counter_kind <> 3{only}) l ON l.asn = c.asn AND l.position = 1
-            LEFT JOIN (SELECT asn, COUNT(*) AS holes FROM
-                         (SELECT asn, balance_before_fen, LAG(balance_after_fen) OVER (PARTITION BY asn ORDER BY order_time, counter_kind, counter) AS previous_after
-                          FROM records WHERE outcome = 1 AND counter_kind <> 3{only}) links
-                       WHERE previous_after IS NOT NULL AND balance_before_fen <> previous_after GROUP BY asn) h ON h.asn = c.asn
             WHERE 1 = 1{only.Replace("asn IN", "c.asn IN", StringComparison.Ordinal)}
             ORDER BY c.asn
             """,
             // A card whose accepted records do not chain yet has records still on their way (a late outlet or bus batch);
             // like a card with an open counter gap, it is counted, not judged, until they arrive.
             // A card closed by the lifecycle (refunded or replaced) had its value paid out or moved: its shadow balance must be 0.
-            r => (Asn: SqlSession.AsnOf(r.GetInt64(0)), Shadow: r.GetInt64(1), Card: r.GetInt64(2), Gaps: r.GetInt64(3), Closed: r.GetInt64(4) == 1));
+            r =>
+            {
+                var chain = chains.TryGetValue(r.GetInt64(0), out var found) ? found : (Last: r.GetInt64(2), Holes: 0L);
+                return (Asn: SqlSession.AsnOf(r.GetInt64(0)), Shadow: r.GetInt64(1), Card: chain.Last, Gaps: r.GetInt64(3) + chain.Holes, Closed: r.GetInt64(4) == 1);
+            });
     }
 
     private static InvariantResult RecordsAccounted(SqlSession s)

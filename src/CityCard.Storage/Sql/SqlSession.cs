@@ -144,6 +144,17 @@ internal sealed partial class SqlSession : IClearingWriter
         return rows;
     }
 
+    /// <summary>Calls <paramref name="row"/> for each row as it is read (nothing is collected).</summary>
+    public void ForEach(string sql, Action<DbDataReader> row, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            row(reader);
+        }
+    }
+
     private T? Single<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters)
         where T : class => Query(sql, map, parameters).FirstOrDefault();
 
