@@ -24,6 +24,11 @@ internal abstract class SqlDialect
     /// <summary>Begins a transaction holding the database-wide write lock until it ends.</summary>
     public abstract DbTransaction BeginWrite(DbConnection connection);
 
+    /// <summary>Called after a write transaction on <paramref name="connection"/> committed (SQLite counts WAL pages).</summary>
+    public virtual void Committed(DbConnection connection)
+    {
+    }
+
     /// <summary>Begins a read-only transaction over a consistent snapshot.</summary>
     public abstract DbTransaction BeginRead(DbConnection connection);
 
