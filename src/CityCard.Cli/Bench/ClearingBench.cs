@@ -168,7 +168,7 @@ internal static class ClearingBench
         cpu.Start();
         var watch = Stopwatch.StartNew();
         var accepted = 0L;
-        foreach (var result in clearing.IngestAll(workload.Files))
+        foreach (var result in clearing.IngestAll(workload.Files, ClearingService.BulkFilesPerTransaction))
         {
             accepted += result.Receipt.Totals.Accepted;
         }

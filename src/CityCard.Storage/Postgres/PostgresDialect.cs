@@ -145,7 +145,9 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
         }
 
         var connection = (NpgsqlConnection)session.Connection;
-        using (var create = Command(session, "CREATE TEMP TABLE IF NOT EXISTS card_updates (LIKE cards) ON COMMIT DELETE ROWS"))
+        // Emptied first: a transaction that stores several batches (IngestAll's groups) updates cards more than once, and
+        // rows of an earlier update left in the table would be joined again.
+        using (var create = Command(session, "CREATE TEMP TABLE IF NOT EXISTS card_updates (LIKE cards) ON COMMIT DELETE ROWS; TRUNCATE card_updates"))
         {
             create.ExecuteNonQuery();
         }
