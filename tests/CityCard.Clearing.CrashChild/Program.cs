@@ -4,10 +4,29 @@ using CityCard.Security.Ep;
 using CityCard.Security.Keys;
 using CityCard.Storage;
 
-// Usage: CityCard.Clearing.CrashChild DATABASE-URL FILE...
-// Prints "ingesting FILE" before each file and "done FILE ACCEPTED REPLAYED" after it is committed.
+// Usage: CityCard.Clearing.CrashChild DATABASE-URL [--per-transaction N] FILE...
+// Prints "ingesting FILE" before each file (with --per-transaction: when IngestAll takes it) and "done FILE ACCEPTED
+// REPLAYED" after it is committed. Without the option each file is ingested on its own (as an upload); with it, files
+// go through IngestAll with N files to a transaction.
 using var store = ClearingStores.Open(args[0]);
 var clearing = new ClearingService(store, DemoKeySet.Create(EpAlgorithm.Des), TacKeyRing.Demo(), TimeProvider.System);
+if (args.Length > 2 && args[1] == "--per-transaction")
+{
+    var files = args.Skip(3).ToList();
+    var index = 0;
+    var read = files.Select(file =>
+    {
+        Console.WriteLine($"ingesting {file}");
+        return File.ReadAllBytes(file);
+    });
+    foreach (var result in clearing.IngestAll(read, int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)))
+    {
+        Console.WriteLine($"done {files[index++]} {result.Receipt.Totals.Accepted} {result.Replayed}");
+    }
+
+    return 0;
+}
+
 foreach (var file in args.Skip(1))
 {
     Console.WriteLine($"ingesting {file}");

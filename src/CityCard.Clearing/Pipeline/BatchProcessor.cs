@@ -14,16 +14,21 @@ namespace CityCard.Clearing.Pipeline;
 /// inside the store's exclusive write transaction; card state and earlier records of the same batch are kept in memory.
 /// TACs were checked before the lock (<see cref="PreparedBatch"/>); each card's state is one mutable object per batch,
 /// turned back into a <see cref="CardAccount"/> only for the cards that changed.
+/// Several batches can be decided in one transaction (<see cref="TransactionGroup"/>): a batch then starts from the state
+/// the previous one left (<see cref="Carry"/>: its cards with their records, and the merchant and meter lookups), while
+/// the previous one is still being written; every read that could see that write first waits for it to end.
 /// </summary>
 internal sealed class BatchProcessor
 {
     private readonly IClearingWriter writer;
     private readonly ClearingOptions options;
     private readonly BatchHeader header;
+    private readonly Carry? carried;
+    private readonly Action? beforeRead;
     private readonly Dictionary<Asn, CardWork> cards = [];
     private readonly Dictionary<RecordKey, List<PriorRecord>> priors = [];
-    private readonly Dictionary<uint, Merchant?> merchants = [];
-    private readonly Dictionary<TerminalId, Device?> meters = [];
+    private readonly Dictionary<uint, Merchant?> merchants;
+    private readonly Dictionary<TerminalId, Device?> meters;
     private readonly Dictionary<uint, long> payables = [];
     private readonly Dictionary<uint, long> outletCash = [];
     private long subsidyFen;
@@ -37,18 +42,29 @@ internal sealed class BatchProcessor
     private int unseenOtherCount;
     private readonly DateTime closedChinaTime;
 
-    public BatchProcessor(IClearingWriter writer, ClearingOptions options, BatchHeader header)
+    /// <param name="writer">The transaction.</param>
+    /// <param name="options">Pipeline limits.</param>
+    /// <param name="header">The batch's verified header.</param>
+    /// <param name="carried">What the previous batch of the same transaction left, when it is not stored yet.</param>
+    /// <param name="beforeRead">Called before every read made while deciding (after the prefetch): waits for that store.</param>
+    public BatchProcessor(IClearingWriter writer, ClearingOptions options, BatchHeader header, Carry? carried = null, Action? beforeRead = null)
     {
         this.writer = writer;
         this.options = options;
         this.header = header;
+        this.carried = carried;
+        this.beforeRead = beforeRead;
+        merchants = carried?.Merchants ?? [];
+        meters = carried?.Meters ?? [];
         closedChinaTime = header.CreatedUtc.UtcDateTime + Settlement.BusinessCalendar.ChinaOffset;
     }
 
-    public BatchWrite Process(PreparedBatch prepared, BatchReceipt receiptTemplate, DateOnly businessDate)
+    /// <summary>Decides the batch. <paramref name="afterPrefetch"/> runs once the database reads of the prefetch are done.</summary>
+    public BatchWrite Process(PreparedBatch prepared, BatchReceipt receiptTemplate, DateOnly businessDate, Action? afterPrefetch = null)
     {
         var batch = prepared.Batch!;
         Prefetch(batch.Records);
+        afterPrefetch?.Invoke();
         var results = new ClearedRecord[batch.Records.Count];
         var totals = new Totals();
         uint blacklistSeen = 0;
@@ -78,19 +94,45 @@ internal sealed class BatchProcessor
         };
     }
 
+    /// <summary>
+    /// What this batch leaves for the next one of the same transaction: every card it loaded, in its final state and with
+    /// the records this batch (and the batches carried into it) accepted or held, and the merchant and meter lookups.
+    /// </summary>
+    public Carry CarryOver()
+    {
+        var next = new Dictionary<Asn, CardWork>(cards.Count);
+        foreach (var (asn, work) in cards)
+        {
+            next[asn] = work.Continued();
+        }
+
+        return new Carry(next, merchants, meters);
+    }
+
     // One round trip for the batch's cards and one for the earlier records that a duplicate check needs: only keys
-    // below a card's highest counter seen can have been seen before; new counters never need a lookup.
+    // below a card's highest counter seen can have been seen before; new counters never need a lookup. Cards the
+    // previous batch of the transaction had are taken from it (it may not be written yet); its records are on them.
     private void Prefetch(IReadOnlyList<TransactionRecord> records)
     {
         var asns = new HashSet<Asn>();
         foreach (var record in records)
         {
-            asns.Add(record.Asn);
+            if (carried is not null && carried.Cards.TryGetValue(record.Asn, out var previous))
+            {
+                cards.TryAdd(record.Asn, previous);
+            }
+            else
+            {
+                asns.Add(record.Asn);
+            }
         }
 
-        foreach (var (asn, card) in writer.LoadCards(asns))
+        if (asns.Count > 0)
         {
-            cards[asn] = new CardWork(card);
+            foreach (var (asn, card) in writer.LoadCards(asns))
+            {
+                cards[asn] = new CardWork(card);
+            }
         }
 
         var lookups = new HashSet<RecordKey>();
@@ -245,6 +287,7 @@ internal sealed class BatchProcessor
             return order;
         }
 
+        beforeRead?.Invoke();
         var (lower, upper) = writer.FindCounterNeighbours(work.Card.Asn, key.Kind, key.Counter);
         foreach (var link in work.Accepted)
         {
@@ -482,6 +525,7 @@ internal sealed class BatchProcessor
             return (work.ChainTip == OrderKey.None ? null : new ChainLink(work.ChainTip, 0, work.ChainBalanceFen), null);
         }
 
+        beforeRead?.Invoke();
         var (before, after) = writer.FindNeighbours(work.Card.Asn, order);
         foreach (var link in work.Accepted)
         {
@@ -568,6 +612,7 @@ internal sealed class BatchProcessor
 
         if (!meters.TryGetValue(terminal, out var meter))
         {
+            beforeRead?.Invoke();
             meters[terminal] = meter = writer.FindDeviceByTerminal(terminal);
         }
 
@@ -578,14 +623,18 @@ internal sealed class BatchProcessor
     {
         if (!merchants.TryGetValue(merchantId, out var merchant))
         {
+            beforeRead?.Invoke();
             merchants[merchantId] = merchant = writer.FindMerchant(merchantId);
         }
 
         return merchant;
     }
 
+    /// <summary>What one batch leaves for the next of the same transaction (see <see cref="CarryOver"/>).</summary>
+    internal sealed record Carry(IReadOnlyDictionary<Asn, CardWork> Cards, Dictionary<uint, Merchant?> Merchants, Dictionary<TerminalId, Device?> Meters);
+
     // An accepted or suspect record of this batch, kept on its card for the duplicate and clone checks of later ones.
-    private readonly record struct BatchPrior(RecordKey Key, bool Accepted, byte[] Raw);
+    internal readonly record struct BatchPrior(RecordKey Key, bool Accepted, byte[] Raw);
 
     // Outcome counts of the batch, added up without a copy per record.
     private struct Totals
@@ -632,7 +681,7 @@ internal sealed class BatchProcessor
     }
 
     // A card's state during the batch: the stored account plus the fields the pipeline moves, changed in place.
-    private sealed class CardWork(CardAccount card)
+    internal sealed class CardWork(CardAccount card)
     {
         public CardAccount Card { get; } = card;
 
@@ -681,6 +730,16 @@ internal sealed class BatchProcessor
         }
 
         public void Remember(BatchPrior prior) => Seen.Add(prior);
+
+        // The card as the next batch of the same transaction starts it: this state as its stored account, nothing
+        // changed or owed yet, and the records accepted or held so far (not all stored yet) still on it.
+        public CardWork Continued()
+        {
+            var next = new CardWork(Changed ? ToAccount() : Card);
+            next.Accepted.AddRange(Accepted);
+            next.Seen.AddRange(Seen);
+            return next;
+        }
 
         public CardAccount ToAccount() => Card with
         {

@@ -104,11 +104,25 @@ public sealed class CentreRegistry
         {
             var day = Settings.Calendar(w).DayOf(now);
             var accounts = new List<CardAccount>(sales.Count);
+            var ledgers = new List<LedgerTransaction>(sales.Count);
+            var outlets = new Dictionary<uint, bool>();
+            var taken = w.LoadCards(sales.Select(s => s.Asn).ToHashSet());
+            var asns = new HashSet<Asn>();
             foreach (var s in sales)
             {
-                if (w.FindMerchant(s.OutletOperatorId) is null)
+                if (!outlets.TryGetValue(s.OutletOperatorId, out var registered))
+                {
+                    outlets[s.OutletOperatorId] = registered = w.FindMerchant(s.OutletOperatorId) is not null;
+                }
+
+                if (!registered)
                 {
                     throw new ClearingInputException($"card {s.Asn}: outlet operator {s.OutletOperatorId} is not registered");
+                }
+
+                if (taken.ContainsKey(s.Asn) || !asns.Add(s.Asn))
+                {
+                    throw new ClearingInputException($"card {s.Asn} is already registered");
                 }
 
                 var card = CardAccount.Register(s.Asn, s.City, s.CardType, s.DepositFen, s.BalanceFen, s.OfflineCounter, s.OnlineCounter, now);
@@ -121,9 +135,11 @@ public sealed class CentreRegistry
                         new Posting(Account.Of(AccountKind.CardDeposits), -s.DepositFen),
                         new Posting(Account.CardFloat(s.Asn), -s.BalanceFen),
                     ]);
-                accounts.Add(w.AddCard(card, ledger) ? card : throw new ClearingInputException($"card {s.Asn} is already registered"));
+                accounts.Add(card);
+                ledgers.Add(ledger);
             }
 
+            w.AddCards(accounts, ledgers);
             return accounts;
         });
     }

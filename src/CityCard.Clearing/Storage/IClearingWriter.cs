@@ -28,6 +28,12 @@ public partial interface IClearingWriter : IClearingReader
     /// <summary>Registers a sold card with its sale's ledger transaction; false when the ASN is taken.</summary>
     bool AddCard(CardAccount card, LedgerTransaction sale);
 
+    /// <summary>
+    /// Registers many sold cards, each with its sale's ledger transaction (same order, same count), in bulk: the caller
+    /// has checked that no ASN is taken or repeated (<see cref="LoadCards"/>). What <see cref="AddCard"/> does per card.
+    /// </summary>
+    void AddCards(IReadOnlyList<CardAccount> cards, IReadOnlyList<LedgerTransaction> sales);
+
     /// <summary>Changes a card's status; false when there is no such card.</summary>
     bool SetCardStatus(Asn asn, CardStatus status);
 

@@ -18,6 +18,10 @@ public sealed class TacKeyRing
     private readonly ConcurrentDictionary<(EpAlgorithm, byte, ushort), EpKey> cityKeys = new();
     private readonly ConcurrentDictionary<(EpAlgorithm, byte, ushort, ulong), MacKey> cardKeys = new();
 
+    // Cards added since the cache was last emptied. ConcurrentDictionary.Count takes every bucket lock, which made each
+    // new card's key a point where all verifying threads waited for each other.
+    private int added;
+
     /// <summary>Creates a ring from issuer key sets (at most one per algorithm and key version).</summary>
     public TacKeyRing(IEnumerable<IssuerKeySet> keySets)
     {
@@ -53,8 +57,10 @@ public sealed class TacKeyRing
 
         var cityKey = cityKeys.GetOrAdd((algorithm, keyVersion, city.Value), _ => master.Diversify(city.DiversificationFactor()));
         var tacKey = cityKey.Diversify(asn.ToBytes()).TacKey();
-        if (cardKeys.Count >= MaxCachedCards)
+        if (Interlocked.Increment(ref added) > MaxCachedCards)
         {
+            // Several threads may see the bound at once; each empties the cache, which only costs some keys derived again.
+            Volatile.Write(ref added, 1);
             cardKeys.Clear();
         }
 

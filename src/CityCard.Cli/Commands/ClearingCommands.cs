@@ -74,8 +74,9 @@ internal static class ClearingCommands
             var refused = 0;
             var index = 0;
 
-            // Each file is its own transaction, as one upload; the next is read and verified while this one is stored.
-            foreach (var result in service.IngestAll(files.Select(ReadFile)))
+            // Files are committed up to 8 to a transaction (each with its own receipt, printed once its group committed): a
+            // file's records are decided while the previous file's are written, the next file read and verified meanwhile.
+            foreach (var result in service.IngestAll(files.Select(ReadFile), ClearingService.BulkFilesPerTransaction))
             {
                 var file = files[index++];
                 refused += result.Receipt.Status == BatchStatus.Refused ? 1 : 0;

@@ -47,6 +47,7 @@ internal sealed class SqlClearingStore : IClearingStore
         }
 
         transaction.Commit();
+        dialect.Committed(connection);
         return Schema.LatestVersion;
     }
 
@@ -77,6 +78,7 @@ internal sealed class SqlClearingStore : IClearingStore
         using var transaction = dialect.BeginWrite(connection);
         var result = work(new SqlSession(connection, transaction, dialect));
         transaction.Commit();
+        dialect.Committed(connection);
         return result;
     }
 

@@ -24,6 +24,11 @@ internal abstract class SqlDialect
     /// <summary>Begins a transaction holding the database-wide write lock until it ends.</summary>
     public abstract DbTransaction BeginWrite(DbConnection connection);
 
+    /// <summary>Called after a write transaction on <paramref name="connection"/> committed (SQLite counts WAL pages).</summary>
+    public virtual void Committed(DbConnection connection)
+    {
+    }
+
     /// <summary>Begins a read-only transaction over a consistent snapshot.</summary>
     public abstract DbTransaction BeginRead(DbConnection connection);
 
@@ -91,6 +96,46 @@ internal abstract class SqlDialect
             command.Parameters[3].Value = posting.Account.Sub;
             command.Parameters[4].Value = posting.AmountFen;
             command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>
+    /// Inserts new cards and their sale transactions (numbered from <paramref name="firstTransactionId"/>, in order) with
+    /// their postings: prepared statements executed per row inside the transaction.
+    /// </summary>
+    public virtual void InsertCardSales(SqlSession session, IReadOnlyList<CardAccount> cards, long firstTransactionId, IReadOnlyList<Clearing.Ledger.LedgerTransaction> sales)
+    {
+        var columns = SqlSession.CardColumns.Split(", ").Select(c => "@" + c).ToArray();
+        using var card = session.Prepare($"INSERT INTO cards ({SqlSession.CardColumns}) VALUES ({string.Join(", ", columns)})", columns);
+        using var ledger = session.Prepare("INSERT INTO ledger_transactions (transaction_id, kind, business_date, reference, reverses) VALUES (@id, @kind, @day, @reference, @reverses)", "@id", "@kind", "@day", "@reference", "@reverses");
+        using var posting = session.Prepare("INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (@id, @line, @account, @sub, @amount)", "@id", "@line", "@account", "@sub", "@amount");
+        for (var i = 0; i < cards.Count; i++)
+        {
+            var values = SqlSession.CardValues(cards[i]);
+            for (var c = 0; c < values.Length; c++)
+            {
+                card.Parameters[c].Value = values[c];
+            }
+
+            card.ExecuteNonQuery();
+            var sale = sales[i];
+            var id = firstTransactionId + i;
+            ledger.Parameters[0].Value = id;
+            ledger.Parameters[1].Value = (long)sale.Kind;
+            ledger.Parameters[2].Value = SqlSession.Day(sale.BusinessDate);
+            ledger.Parameters[3].Value = sale.Reference;
+            ledger.Parameters[4].Value = sale.Reverses is { } reversed ? reversed : DBNull.Value;
+            ledger.ExecuteNonQuery();
+            var line = 0L;
+            foreach (var p in sale.Postings)
+            {
+                posting.Parameters[0].Value = id;
+                posting.Parameters[1].Value = ++line;
+                posting.Parameters[2].Value = (long)p.Account.Kind;
+                posting.Parameters[3].Value = p.Account.Sub;
+                posting.Parameters[4].Value = p.AmountFen;
+                posting.ExecuteNonQuery();
+            }
         }
     }
 

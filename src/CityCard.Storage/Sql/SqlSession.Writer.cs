@@ -78,6 +78,22 @@ internal sealed partial class SqlSession
         return true;
     }
 
+    public void AddCards(IReadOnlyList<CardAccount> cards, IReadOnlyList<LedgerTransaction> sales)
+    {
+        ArgumentNullException.ThrowIfNull(cards);
+        ArgumentNullException.ThrowIfNull(sales);
+        if (cards.Count != sales.Count)
+        {
+            throw new ArgumentException($"{cards.Count} cards but {sales.Count} sale transactions", nameof(sales));
+        }
+
+        if (cards.Count > 0)
+        {
+            var firstId = Scalar("SELECT COALESCE(MAX(transaction_id), 0) FROM ledger_transactions") + 1;
+            dialect.InsertCardSales(this, cards, firstId, sales);
+        }
+    }
+
     public bool SetCardStatus(Asn asn, CardStatus status) =>
         Execute("UPDATE cards SET status = @status WHERE asn = @asn", ("@status", (long)status), ("@asn", AsnValue(asn))) == 1;
 

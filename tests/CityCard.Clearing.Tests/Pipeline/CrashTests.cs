@@ -15,11 +15,19 @@ public sealed class CrashTests(PostgresServer server)
     private const int PurchasesPerCardPerBatch = 100;
     private const int Batches = 5;
 
-    public static TheoryData<string> Engines => TestDatabase.Engines;
+    // Files per transaction: 1 is an upload's own transaction; 2 is IngestAll's groups (one file decided while the
+    // previous one is written, both committed together).
+    public static TheoryData<string, int> Engines => new()
+    {
+        { "sqlite", 1 },
+        { "postgres", 1 },
+        { "sqlite", 2 },
+        { "postgres", 2 },
+    };
 
     [Theory]
     [MemberData(nameof(Engines))]
-    public void ChildKilledDuringIngestion_RestartedAndUploadedAgain_EveryRecordExactlyOnce(string engine)
+    public void ChildKilledDuringIngestion_RestartedAndUploadedAgain_EveryRecordExactlyOnce(string engine, int filesPerTransaction)
     {
         using var world = new World(TestDatabase.Create(engine, server));
         var directory = Directory.CreateTempSubdirectory("citycard-crash-").FullName;
@@ -41,9 +49,10 @@ public sealed class CrashTests(PostgresServer server)
                 files.Add(path);
             }
 
-            var firstRun = RunChild(world.Database.Url, files, killAfterStarting: 3);
-            var secondRun = RunChild(world.Database.Url, files, killAfterStarting: null);
-            var thirdRun = RunChild(world.Database.Url, files, killAfterStarting: null);
+            string[] arguments = filesPerTransaction == 1 ? [.. files] : ["--per-transaction", filesPerTransaction.ToString(System.Globalization.CultureInfo.InvariantCulture), .. files];
+            var firstRun = RunChild(world.Database.Url, arguments, killAfterStarting: 3);
+            var secondRun = RunChild(world.Database.Url, arguments, killAfterStarting: null);
+            var thirdRun = RunChild(world.Database.Url, arguments, killAfterStarting: null);
 
             Assert.Contains($"ingesting {files[2]}", firstRun);
             Assert.DoesNotContain(firstRun, line => line.StartsWith($"done {files[4]}", StringComparison.Ordinal));
@@ -64,10 +73,10 @@ public sealed class CrashTests(PostgresServer server)
 
     // Runs the child over the files; with killAfterStarting = n it is killed (SIGKILL) as soon as it says it started
     // the n-th file, mid-transaction whenever the timing allows.
-    private static List<string> RunChild(string url, IReadOnlyList<string> files, int? killAfterStarting)
+    private static List<string> RunChild(string url, IReadOnlyList<string> arguments, int? killAfterStarting)
     {
         var child = Path.Combine(AppContext.BaseDirectory, "CityCard.Clearing.CrashChild.dll");
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [child, url, .. files]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [child, url, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
         var lines = new List<string>();
         var started = 0;
         while (process.StandardOutput.ReadLine() is { } line)

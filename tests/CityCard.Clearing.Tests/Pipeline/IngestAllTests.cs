@@ -87,6 +87,71 @@ public sealed class IngestAllTests(PostgresServer server)
         Assert.Equal(4_700, world.Card(card).ShadowBalanceFen);
     }
 
+    public static TheoryData<string, int> EnginesAndGroups => new()
+    {
+        { "sqlite", 2 },
+        { "sqlite", 3 },
+        { "sqlite", 8 },
+        { "postgres", 2 },
+        { "postgres", 8 },
+    };
+
+    // Several files to a transaction: each file is decided while the previous one is written, from the state it left in
+    // memory. Files that depend on the previous ones in every way the pipeline looks back — a duplicate and a clone of a
+    // record of the file before, a load between purchases, a record dated before its card's tip (neighbour lookups), a
+    // taxi meter looked up, a gap opened and then filled, a replay, a reused batch number of the file just before, a
+    // refused file in the middle — give the receipts, cards, gaps and audit of one file at a time.
+    [Theory]
+    [MemberData(nameof(EnginesAndGroups))]
+    public void IngestAll_SeveralFilesPerTransaction_SameAsOneAtATime(string engine, int filesPerTransaction)
+    {
+        using var grouped = new World(TestDatabase.Create(engine, server));
+        using var oneByOne = new World(TestDatabase.Create(engine, server));
+        var cards = Enumerable.Range(0, 10).Select(_ => grouped.SellCard(100_000)).ToList();
+        foreach (var _ in cards)
+        {
+            oneByOne.SellCard(100_000);
+        }
+
+        var morning = cards.SelectMany(card => new[] { card.Purchase(200, BusTerminal, BusCompany, At(6)), card.Purchase(200, BusTerminal, BusCompany, At(7)) }).ToArray();
+        var clone = cards[1].Sign(morning[2] with { AmountFen = 1 });
+        var shop = cards.Select(card => card.Purchase(500, ShopTerminal, Shop, At(8))).ToArray();
+        var load = cards[2].Load(1_000, OutletTerminal, Outlet, At(9));
+        var earlier = cards[3].Purchase(100, BusTerminal, BusCompany, At(5));
+        var skipped = cards[4].Purchase(100, BusTerminal, BusCompany, At(10));
+        var beyond = cards[4].Purchase(100, BusTerminal, BusCompany, At(11));
+        var taxi = cards[5].Purchase(1_500, MeterTerminal, TaxiCompany, At(10));
+        var noon = cards.Select(card => card.Purchase(300, ShopTerminal, Shop, At(12))).ToArray();
+        var bus1 = grouped.Batch(BusDevice, 1, morning);
+        var bus2 = grouped.Batch(BusDevice, 2, earlier, beyond, morning[0], clone);
+        var bus2Other = grouped.Batch(BusDevice, 2, skipped);
+        var bus3 = grouped.Batch(BusDevice, 3, skipped);
+        var tampered = (byte[])bus3.Clone();
+        tampered[48 + 55] ^= 0x01;
+        byte[][] files =
+        [
+            bus1, bus2, bus2Other, grouped.Batch(ShopDevice, 1, shop), grouped.Batch(OutletDevice, 1, load), bus1, tampered,
+            grouped.Batch(CollectorDevice, 1, taxi), bus3, grouped.Batch(ShopDevice, 2, noon), grouped.Batch(ShopDevice, 2, noon),
+        ];
+
+        var together = grouped.Clearing.IngestAll(files, filesPerTransaction).ToList();
+        var separately = files.Select(oneByOne.Clearing.Ingest).ToList();
+
+        Assert.Equal(separately, together);
+        Assert.Equal(
+            [BatchStatus.Cleared, BatchStatus.Cleared, BatchStatus.Refused, BatchStatus.Cleared, BatchStatus.Cleared, BatchStatus.Cleared, BatchStatus.Refused,
+             BatchStatus.Cleared, BatchStatus.Cleared, BatchStatus.Cleared, BatchStatus.Cleared],
+            together.Select(r => r.Receipt.Status));
+        Assert.Equal((FileRefusal.BatchNumberReused, FileRefusal.BadFileMac), (together[2].Receipt.Refusal, together[6].Receipt.Refusal));
+        Assert.True(together[5].Replayed && together[10].Replayed);
+        Assert.Equal((2, 1, 1), (together[1].Receipt.Totals.Accepted, together[1].Receipt.Totals.Duplicate, together[1].Receipt.Totals.Suspect));
+        Assert.Equal((1, 1, 10), (together[4].Receipt.Totals.Accepted, together[7].Receipt.Totals.Accepted, together[9].Receipt.Totals.Accepted));
+        Assert.Equal(ReasonCode.ClearedFillsGap, grouped.Database.Store.Read(r => r.CardHistory(cards[4].Asn)).Single(h => h.Record.Key.Counter == skipped.Counter).Record.Reason);
+        Assert.All(cards, card => Assert.Equal(oneByOne.Card(card), grouped.Card(card)));
+        PipelineTests.AssertAuditOk(grouped);
+        Assert.Equal(oneByOne.Database.Store.Read(r => r.Audit()).ToText(), grouped.Database.Store.Read(r => r.Audit()).ToText());
+    }
+
     // Stored records compare by value, raw bytes included.
     private sealed class RecordComparer : IEqualityComparer<ClearedRecord>
     {

@@ -1,0 +1,103 @@
+using CityCard.Clearing.Storage;
+
+namespace CityCard.Clearing.Pipeline;
+
+/// <summary>
+/// Several files ingested in one write transaction (<see cref="ClearingService.IngestAll"/> with more than one file per
+/// transaction), each file's records decided on the calling thread while the previous file's are written on another.
+/// The connection is never used by both threads at once: a file's checks and its prefetch (cards, earlier records) read
+/// the database only while no write is under way, and then the previous file's write starts; every later read of the
+/// decision (rare: records out of order, a merchant or meter not looked up before) first waits for that write to end.
+/// The previous file's effects that are not in the database yet are carried in memory (<see cref="BatchProcessor.Carry"/>):
+/// its cards' final state and its records, so the answers are those of one file at a time. A file that is refused, is
+/// replayed or repeats the batch key of the unwritten file is handled after everything before it was written, exactly as
+/// <see cref="ClearingService.Ingest(byte[])"/> would.
+/// </summary>
+internal sealed class TransactionGroup(IClearingWriter writer, ClearingService service)
+{
+    // Decided and not yet handed to the writing thread, with what it carries to the next file.
+    private BatchWrite? decided;
+    private BatchProcessor.Carry? carry;
+
+    // The write of the file before it, under way on another thread (null when none).
+    private Task? writing;
+
+    /// <summary>Runs the group's work, and whatever happens waits for the last write before the transaction ends.</summary>
+    public List<IngestResult> Run(Func<List<IngestResult>> work)
+    {
+        try
+        {
+            var answers = work();
+            WriteDecided();
+            return answers;
+        }
+        catch
+        {
+            // The transaction is rolled back by the caller: first let a write under way stop using the connection.
+            try
+            {
+                writing?.Wait();
+            }
+            catch (AggregateException)
+            {
+                // The first failure is the one being thrown.
+            }
+
+            throw;
+        }
+    }
+
+    public IngestResult Ingest(PreparedBatch prepared, DateTimeOffset receivedUtc)
+    {
+        WaitForWrite();
+        var header = prepared.Header;
+        var plain = header is not null && prepared.HeaderError is null && prepared.BodyError is null
+            && (decided is null || decided.Header.DeviceId != header.DeviceId || decided.Header.BatchNumber != header.BatchNumber);
+        if (!plain)
+        {
+            // Refusals and repeats are answered against everything before them, written.
+            WriteDecided();
+        }
+
+        if (ClearingService.CheckFile(writer, prepared, receivedUtc, out var template) is { } answer)
+        {
+            return answer;
+        }
+
+        var processor = new BatchProcessor(writer, service.Options, header!, carry, WaitForWrite);
+        var write = processor.Process(prepared, template, template.BusinessDate!.Value, afterPrefetch: StartWritingDecided);
+        decided = write;
+        carry = processor.CarryOver();
+        return new IngestResult(write.Receipt, Replayed: false);
+    }
+
+    // The prefetch of the next file is done: the decided file is written while the next is decided.
+    private void StartWritingDecided()
+    {
+        if (decided is { } batch)
+        {
+            decided = null;
+            writing = Task.Run(() => writer.SaveBatch(batch));
+        }
+    }
+
+    private void WaitForWrite()
+    {
+        if (writing is { } task)
+        {
+            writing = null;
+            task.GetAwaiter().GetResult();
+        }
+    }
+
+    private void WriteDecided()
+    {
+        WaitForWrite();
+        if (decided is { } batch)
+        {
+            decided = null;
+            carry = null;
+            writer.SaveBatch(batch);
+        }
+    }
+}
