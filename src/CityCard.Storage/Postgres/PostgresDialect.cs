@@ -152,26 +152,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
             create.ExecuteNonQuery();
         }
 
-        using (var writer = connection.BeginBinaryImport($"COPY card_updates ({SqlSession.CardColumns}) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var card in cards)
-            {
-                writer.StartRow();
-                foreach (var value in SqlSession.CardValues(card))
-                {
-                    if (value is DBNull)
-                    {
-                        writer.WriteNull();
-                    }
-                    else
-                    {
-                        writer.Write((long)value, NpgsqlDbType.Bigint);
-                    }
-                }
-            }
-
-            writer.Complete();
-        }
+        CopyCards(connection, "card_updates", cards);
 
         var assignments = string.Join(", ", SqlSession.CardColumns.Split(", ").Skip(1).Select(c => $"{c} = u.{c}"));
         using var update = Command(session, $"UPDATE cards c SET {assignments} FROM card_updates u WHERE c.asn = u.asn");
@@ -189,26 +170,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
         }
 
         var connection = (NpgsqlConnection)session.Connection;
-        using (var writer = connection.BeginBinaryImport($"COPY cards ({SqlSession.CardColumns}) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var card in cards)
-            {
-                writer.StartRow();
-                foreach (var value in SqlSession.CardValues(card))
-                {
-                    if (value is DBNull)
-                    {
-                        writer.WriteNull();
-                    }
-                    else
-                    {
-                        writer.Write((long)value, NpgsqlDbType.Bigint);
-                    }
-                }
-            }
-
-            writer.Complete();
-        }
+        CopyCards(connection, "cards", cards);
 
         using (var writer = connection.BeginBinaryImport("COPY ledger_transactions (transaction_id, kind, business_date, reference, reverses) FROM STDIN (FORMAT BINARY)"))
         {
@@ -253,6 +215,29 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
     }
 
     public void Dispose() => dataSource.Dispose();
+
+    // The card columns of SqlSession.CardColumns, every one a BIGINT or NULL, by binary COPY into a table with them.
+    private static void CopyCards(NpgsqlConnection connection, string table, IReadOnlyList<CardAccount> cards)
+    {
+        using var writer = connection.BeginBinaryImport($"COPY {table} ({SqlSession.CardColumns}) FROM STDIN (FORMAT BINARY)");
+        foreach (var card in cards)
+        {
+            writer.StartRow();
+            foreach (var value in SqlSession.CardValues(card))
+            {
+                if (value is DBNull)
+                {
+                    writer.WriteNull();
+                }
+                else
+                {
+                    writer.Write((long)value, NpgsqlDbType.Bigint);
+                }
+            }
+        }
+
+        writer.Complete();
+    }
 
     private static NpgsqlCommand Command(SqlSession session, string sql) =>
         new(sql, (NpgsqlConnection)session.Connection, (NpgsqlTransaction)session.Transaction);
