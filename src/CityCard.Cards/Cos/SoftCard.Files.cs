@@ -98,6 +98,27 @@ public sealed partial class SoftCard
         _ => CardFile.None,
     };
 
+    // READ BINARY and UPDATE BINARY address a file the same way: P1 = 100 SFI with P2 the offset, or P1 P2 a 15-bit
+    // offset in the current EF. Returns the status to answer with when the address is refused, else null.
+    private byte[]? BinaryTarget(CommandApdu apdu, out CardFile file, out int offset)
+    {
+        if ((apdu.P1 & 0x80) != 0)
+        {
+            file = FileBySfi(apdu.P1 & 0x1F);
+            offset = apdu.P2;
+            if ((apdu.P1 & 0x60) != 0)
+            {
+                return Status(StatusWords.IncorrectParameters);
+            }
+
+            return file == CardFile.None ? Status(StatusWords.FileNotFound) : null;
+        }
+
+        file = currentFile;
+        offset = (apdu.P1 << 8) | apdu.P2;
+        return file == CardFile.None ? Status(StatusWords.ConditionsNotSatisfied) : null;
+    }
+
     private byte[] ReadBinary(CommandApdu apdu)
     {
         if (!apdu.Data.IsEmpty || apdu.ExpectedLength is not { } expected)
@@ -105,30 +126,9 @@ public sealed partial class SoftCard
             return Status(StatusWords.WrongLength);
         }
 
-        CardFile file;
-        int offset;
-        if ((apdu.P1 & 0x80) != 0)
+        if (BinaryTarget(apdu, out var file, out var offset) is { } refused)
         {
-            if ((apdu.P1 & 0x60) != 0)
-            {
-                return Status(StatusWords.IncorrectParameters);
-            }
-
-            file = FileBySfi(apdu.P1 & 0x1F);
-            offset = apdu.P2;
-            if (file == CardFile.None)
-            {
-                return Status(StatusWords.FileNotFound);
-            }
-        }
-        else
-        {
-            file = currentFile;
-            offset = (apdu.P1 << 8) | apdu.P2;
-            if (file == CardFile.None)
-            {
-                return Status(StatusWords.ConditionsNotSatisfied);
-            }
+            return refused;
         }
 
         byte[]? contents = file switch

@@ -56,30 +56,9 @@ public sealed partial class SoftCard
             return Status(StatusWords.WrongLength);
         }
 
-        CardFile file;
-        int offset;
-        if ((apdu.P1 & 0x80) != 0)
+        if (BinaryTarget(apdu, out var file, out var offset) is { } refused)
         {
-            if ((apdu.P1 & 0x60) != 0)
-            {
-                return Status(StatusWords.IncorrectParameters);
-            }
-
-            file = FileBySfi(apdu.P1 & 0x1F);
-            offset = apdu.P2;
-            if (file == CardFile.None)
-            {
-                return Status(StatusWords.FileNotFound);
-            }
-        }
-        else
-        {
-            file = currentFile;
-            offset = (apdu.P1 << 8) | apdu.P2;
-            if (file == CardFile.None)
-            {
-                return Status(StatusWords.ConditionsNotSatisfied);
-            }
+            return refused;
         }
 
         var contents = file switch
