@@ -30,23 +30,21 @@ internal static partial class TerminalCommands
     {
         var common = new Common();
         var card = Options.Required("--card", "the card file");
-        var psam = Options.Required("--psam", "the outlet's PSAM file");
-        var centre = Options.Required("--centre", "the centre's URL");
-        var who = Options.Required("--clerk", "the counter operator's name (recorded in the centre's operator log)");
+        var desk = new CounterDesk();
         var name = Options.Required("--name", "the registered holder's name");
         var id = Options.Required("--id-number", "the registered holder's ID number");
         var requestId = Options.Optional("--request-id", "the request's id: repeat it to write the card again after a failed write");
         return new Command("renew", "Renew a concession after verifying the holder's entitlement (年审): the centre records it, the outlet writes the new date to the card.")
-            .With([card, psam, centre, who, name, id, requestId, .. common.All])
+            .With([card, name, id, requestId, .. common.All, .. desk.All])
             .Does(parse =>
             {
-                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, parse.GetValue(card), parse.GetValue(psam), 0);
+                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, parse.GetValue(card), parse.GetValue(desk.Psam), 0);
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
                 var asn = session.Card!.Asn;
-                var answer = Counter(client, parse.GetValue(centre)!, session).Post($"api/cards/{asn}/renewal", new JsonObject
+                var answer = Counter(client, parse.GetValue(desk.Centre)!, session).Post($"api/cards/{asn}/renewal", new JsonObject
                 {
                     ["requestId"] = parse.GetValue(requestId) ?? NewRequestId(),
-                    ["operator"] = parse.GetValue(who),
+                    ["operator"] = parse.GetValue(desk.Clerk),
                     ["holderName"] = parse.GetValue(name),
                     ["idNumber"] = parse.GetValue(id),
                 }, $"the renewal of {asn}");
@@ -61,25 +59,23 @@ internal static partial class TerminalCommands
     {
         var common = new Common();
         var card = Options.Required("--card", "the card file");
-        var psam = Options.Required("--psam", "the outlet's PSAM file");
-        var centre = Options.Required("--centre", "the centre's URL");
-        var who = Options.Required("--clerk", "the counter operator's name (recorded in the centre's operator log)");
+        var desk = new CounterDesk();
         var product = Options.Required("--product", "the new product (citycard cards products)");
         var name = Options.Optional("--name", "the holder's name (registered cards, or to register an anonymous one)");
         var id = Options.Optional("--id-number", "the holder's ID number");
         var requestId = Options.Optional("--request-id", "the request's id: repeat it to write the card again after a failed write");
         return new Command("change", "Change a card's product (student → registered on graduation…): the centre records it and the deposit difference, the outlet rewrites the card type.")
-            .With([card, psam, centre, who, product, name, id, requestId, .. common.All])
+            .With([card, product, name, id, requestId, .. common.All, .. desk.All])
             .Does(parse =>
             {
-                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, parse.GetValue(card), parse.GetValue(psam), 0);
+                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, parse.GetValue(card), parse.GetValue(desk.Psam), 0);
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
                 var asn = session.Card!.Asn;
                 var request = parse.GetValue(requestId) ?? NewRequestId();
-                var answer = Counter(client, parse.GetValue(centre)!, session).Post($"api/cards/{asn}/product", new JsonObject
+                var answer = Counter(client, parse.GetValue(desk.Centre)!, session).Post($"api/cards/{asn}/product", new JsonObject
                 {
                     ["requestId"] = request,
-                    ["operator"] = parse.GetValue(who),
+                    ["operator"] = parse.GetValue(desk.Clerk),
                     ["product"] = parse.GetValue(product),
                     ["holderName"] = parse.GetValue(name),
                     ["idNumber"] = parse.GetValue(id),
@@ -107,23 +103,21 @@ internal static partial class TerminalCommands
     {
         var common = new Common();
         var asnOption = Options.Required("--asn", "the card's number (16 digits; the card itself is not needed)");
-        var psam = Options.Required("--psam", "the outlet's PSAM file");
-        var centre = Options.Required("--centre", "the centre's URL");
-        var who = Options.Required("--clerk", "the counter operator's name (recorded in the centre's operator log)");
+        var desk = new CounterDesk();
         var holder = Options.Required("--name", "the registered holder's name");
         var id = Options.Required("--id-number", "the registered holder's ID number");
         var requestId = Options.Optional("--request-id", "the request's id (default: a new one)");
         return new Command(name, description)
-            .With([asnOption, psam, centre, who, holder, id, requestId, .. common.All])
+            .With([asnOption, holder, id, requestId, .. common.All, .. desk.All])
             .Does(parse =>
             {
                 var asn = ParseAsn(parse.GetValue(asnOption)!);
-                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, null, parse.GetValue(psam), 0);
+                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, null, parse.GetValue(desk.Psam), 0);
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-                var answer = Counter(client, parse.GetValue(centre)!, session).Post($"api/cards/{asn}/{path}", new JsonObject
+                var answer = Counter(client, parse.GetValue(desk.Centre)!, session).Post($"api/cards/{asn}/{path}", new JsonObject
                 {
                     ["requestId"] = parse.GetValue(requestId) ?? NewRequestId(),
-                    ["operator"] = parse.GetValue(who),
+                    ["operator"] = parse.GetValue(desk.Clerk),
                     ["holderName"] = parse.GetValue(holder),
                     ["idNumber"] = parse.GetValue(id),
                 }, $"the {name} report of {asn}");
@@ -137,14 +131,12 @@ internal static partial class TerminalCommands
         var common = new Common();
         var asnOption = Options.Required("--asn", "the lost card's number");
         var output = Options.Required("--out", "the new card file (must not exist: a new card is personalised once)");
-        var psam = Options.Required("--psam", "the outlet's PSAM file");
-        var centre = Options.Required("--centre", "the centre's URL");
-        var who = Options.Required("--clerk", "the counter operator's name (recorded in the centre's operator log)");
+        var desk = new CounterDesk();
         var holder = Options.Required("--name", "the registered holder's name");
         var id = Options.Required("--id-number", "the registered holder's ID number");
         var requestId = Options.Optional("--request-id", "the request's id (default: a new one)");
         return new Command("replace", "Replace a lost card (补卡) after the waiting period: the centre closes it and computes the loss statement; the outlet personalises the new card, takes the fee and writes the recovered value to it.")
-            .With([asnOption, output, psam, centre, who, holder, id, requestId, .. common.All])
+            .With([asnOption, output, holder, id, requestId, .. common.All, .. desk.All])
             .Does(parse =>
             {
                 var asn = ParseAsn(parse.GetValue(asnOption)!);
@@ -154,14 +146,14 @@ internal static partial class TerminalCommands
                     throw new UsageException($"--out: {path} already exists (if it is this replacement's card, write its value with 'terminal outlet claim --card {path}')");
                 }
 
-                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, null, parse.GetValue(psam), 0);
+                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, null, parse.GetValue(desk.Psam), 0);
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
                 var request = parse.GetValue(requestId) ?? NewRequestId();
-                var centreClient = Counter(client, parse.GetValue(centre)!, session);
+                var centreClient = Counter(client, parse.GetValue(desk.Centre)!, session);
                 var answer = centreClient.Post($"api/cards/{asn}/replacement", new JsonObject
                 {
                     ["requestId"] = request,
-                    ["operator"] = parse.GetValue(who),
+                    ["operator"] = parse.GetValue(desk.Clerk),
                     ["holderName"] = parse.GetValue(holder),
                     ["idNumber"] = parse.GetValue(id),
                 }, $"the replacement of {asn}");
@@ -179,7 +171,7 @@ internal static partial class TerminalCommands
                     return ExitCodes.Ok;
                 }
 
-                var claimer = new TopUpOutlet(session.Core, new HttpLoadAuthority(client, CentreUri(parse.GetValue(centre)!), session.Core.Config.DeviceId, Security.Hex.Parse(session.Core.Config.UploadKey, "uploadKey", 16), TimeProvider.System) { ClaimCredits = true }, session.Psam!.Terminal);
+                var claimer = new TopUpOutlet(session.Core, new HttpLoadAuthority(client, CentreUri(parse.GetValue(desk.Centre)!), session.Core.Config.DeviceId, Security.Hex.Parse(session.Core.Config.UploadKey, "uploadKey", 16), TimeProvider.System) { ClaimCredits = true }, session.Psam!.Terminal);
                 var result = claimer.Claim(card, OpenCredits(centreClient, newAsn));
                 CardCommands.Save(card, path);
                 return session.Finish(context, result);

@@ -36,6 +36,16 @@ internal static partial class TerminalCommands
         return terminal;
     }
 
+    // What every counter operation with the centre takes: the outlet's PSAM, the centre's URL and the clerk's name.
+    private sealed class CounterDesk
+    {
+        public Option<string> Psam { get; } = Options.Required("--psam", "the outlet's PSAM file");
+        public Option<string> Centre { get; } = Options.Required("--centre", "the centre's URL");
+        public Option<string> Clerk { get; } = Options.Required("--clerk", "the counter operator's name (recorded in the centre's operator log)");
+
+        public Option[] All => [Psam, Centre, Clerk];
+    }
+
     private sealed class Common
     {
         public Option<string?> Data { get; } = Options.Optional("--data", "the terminal's folder: journal, parameters, outbox (default ./data/terminals/<device id>)");
@@ -254,19 +264,17 @@ internal static partial class TerminalCommands
     {
         var common = new Common();
         var card = Options.Required("--card", "the card file");
-        var psam = Options.Required("--psam", "the outlet's PSAM file");
-        var centre = Options.Required("--centre", "the centre's URL");
-        var who = Options.Required("--clerk", "the counter operator's name (recorded in the centre's operator log)");
+        var desk = new CounterDesk();
         var requestId = Options.Optional("--request-id", "the request's id (default: a new one)");
         var name = Options.Optional("--name", "the holder's name (registered cards)");
         var id = Options.Optional("--id-number", "the holder's ID number (registered cards)");
         return new Command("refund", "Refund a card at the counter: its balance is read from the card, the centre checks it and pays deposit + balance − fee; the card is blocked.")
-            .With([card, psam, centre, who, requestId, name, id, .. common.All])
+            .With([card, requestId, name, id, .. common.All, .. desk.All])
             .Does(parse =>
             {
-                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, parse.GetValue(card), parse.GetValue(psam), 0);
+                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, parse.GetValue(card), parse.GetValue(desk.Psam), 0);
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-                var centreClient = Counter(client, parse.GetValue(centre)!, session);
+                var centreClient = Counter(client, parse.GetValue(desk.Centre)!, session);
                 var outlet = new TopUpOutlet(session.Core, new IssuerLoadAuthority(session.KeySet(context, parse.GetValue(common.Keys))), session.Psam!.Terminal);
                 var result = outlet.Refund(
                     session.Card!,
@@ -275,7 +283,7 @@ internal static partial class TerminalCommands
                         var body = new System.Text.Json.Nodes.JsonObject
                         {
                             ["requestId"] = parse.GetValue(requestId) ?? "outlet-" + Guid.NewGuid().ToString("N"),
-                            ["operator"] = parse.GetValue(who),
+                            ["operator"] = parse.GetValue(desk.Clerk),
                             ["outletId"] = session.Core.Config.OperatorId,
                             ["cardBalanceFen"] = balance,
                             ["holderName"] = parse.GetValue(name),
