@@ -323,7 +323,7 @@ internal static partial class SqlAudit
     {
         var rows = s.Query(
             """
-            SELECT c.asn, c.shadow_balance_fen, c.tip_kind, c.tip_counter, c.opening_balance_fen, c.open_gaps,
+            SELECT c.asn, c.shadow_balance_fen, c.tip_kind, c.opening_balance_fen, c.open_gaps,
                    CASE WHEN cp.closed_as IS NULL THEN 0 ELSE 1 END, r.balance_after_fen
             FROM (SELECT DISTINCT sub FROM postings WHERE transaction_id > @from AND transaction_id <= @last AND account + 0 = 1) t
             JOIN cards c ON c.asn = t.sub
@@ -331,8 +331,8 @@ internal static partial class SqlAudit
             LEFT JOIN records r ON r.asn = c.asn AND r.counter_kind = c.tip_kind AND r.counter = c.tip_counter AND r.outcome = 1
             ORDER BY c.asn
             """,
-            r => (Asn: SqlSession.AsnOf(r.GetInt64(0)), Shadow: r.GetInt64(1), TipKind: r.GetInt64(2), TipCounter: r.GetInt64(3), Opening: r.GetInt64(4),
-                Gaps: r.GetInt64(5), Closed: r.GetInt64(6) == 1, TipBalance: r.IsDBNull(7) ? (long?)null : r.GetInt64(7)),
+            r => (Asn: SqlSession.AsnOf(r.GetInt64(0)), Shadow: r.GetInt64(1), TipKind: r.GetInt64(2), Opening: r.GetInt64(3),
+                Gaps: r.GetInt64(4), Closed: r.GetInt64(5) == 1, TipBalance: r.IsDBNull(6) ? (long?)null : r.GetInt64(6)),
             range);
         var differences = new List<string>();
         var suspects = new List<long>();
