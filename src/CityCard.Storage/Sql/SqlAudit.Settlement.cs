@@ -5,8 +5,8 @@ using CityCard.Clearing.Settlement;
 namespace CityCard.Storage.Sql;
 
 /// <summary>
-/// What settlement reads: the batch totals written with each batch (its statements), one light pass over the records of
-/// the batches it covers (the independent recount its batch checks use), and the settlement audit — the invariants over what
+/// What settlement reads: the batch totals written with each batch (its statements), one pass over the records of the
+/// batches it covers (the independent recount, group by group, that its batch checks use), and the settlement audit — the invariants over what
 /// changed since the previous settlement's <see cref="LedgerCheckpoint"/>, so a day's settlement costs what the day
 /// holds, not what the database holds.
 /// </summary>
@@ -43,33 +43,62 @@ internal static partial class SqlAudit
     }
 
     /// <summary>
-    /// Per batch <paramref name="where"/> selects, straight from its records: how many, their amount, accepted purchases
-    /// less accepted loads, and how many carry a reason that does not belong to their outcome. The settlement's independent
-    /// recount (four sums a record, no sort); its statements come from the batch totals (<see cref="TotalGroups"/>).
+    /// The groups of the one-connection <c>ScopeGroups</c>, split over the cores when the batches hold at least
+    /// <paramref name="parallelFrom"/> records (the settlement's recount).
     /// </summary>
-    public static List<RecordPass> RecordPasses(SqlSession s, string where, params (string Name, object? Value)[] parameters) => s.Query(
-        $"""
-        SELECT r.batch_id, COUNT(*), {SqlSession.Sum("r.amount_fen")},
-          {SqlSession.Sum($"CASE WHEN {Purchase} THEN r.amount_fen WHEN {Load} THEN -r.amount_fen ELSE 0 END")},
-          {SqlSession.Sum("CASE WHEN r.outcome <> r.reason / 100 THEN 1 ELSE 0 END")}
-        FROM batches b JOIN records r ON r.batch_id = b.batch_id {where} GROUP BY r.batch_id
-        """,
-        r => new RecordPass(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)),
-        parameters);
+    public static List<ScopeGroup> ScopeGroups(SqlSession s, IReadOnlyList<(long BatchId, long Records)> batches, long parallelFrom, string where, params (string Name, object? Value)[] parameters) =>
+        OverCores(s, batches, parallelFrom, where, parameters, ScopeGroups);
 
     /// <summary>
-    /// The same recount split over the cores when the batches hold at least <paramref name="parallelFrom"/>
-    /// records: each part (consecutive batch ids, about the same number of records) is read on its own read connection.
-    /// Those connections see the committed database; the batches being settled are committed and nothing else can change
-    /// them while this session holds the write lock.
+    /// Per batch, what its records add up to, from their groups (the batch checks of the settlement, which has the groups
+    /// already and so reads the records once).
     /// </summary>
-    public static List<RecordPass> RecordPasses(SqlSession s, IReadOnlyList<(long BatchId, long Records)> batches, long parallelFrom, string where, params (string Name, object? Value)[] parameters)
+    public static List<RecordPass> PassesOf(IReadOnlyList<ScopeGroup> groups) => groups
+        .GroupBy(g => g.BatchId)
+        .Select(b => new RecordPass(b.Key, b.Sum(g => g.Records), b.Sum(g => g.AmountFen), b.Sum(g => g.AcceptedNetFen), b.Sum(g => g.Misfiled)))
+        .OrderBy(p => p.BatchId)
+        .ToList();
+
+    /// <summary>
+    /// Every group (batch, party, commission rate) whose batch totals differ from what its records add up to, one sentence
+    /// each: a count, an amount, a subsidy or a commission moved from one party or rate to another shows as two groups.
+    /// </summary>
+    public static List<string> GroupsAgainstRecords(IReadOnlyList<ScopeGroup> fromRecords, IReadOnlyList<ScopeGroup> fromTotals)
+    {
+        // Misfiled records are reported on their own; the totals cannot know them.
+        var records = fromRecords.ToDictionary(g => (g.BatchId, g.PartyId, g.CommissionBps), g => g with { Misfiled = 0 });
+        var totals = fromTotals.ToDictionary(g => (g.BatchId, g.PartyId, g.CommissionBps));
+        var differences = new List<string>();
+        foreach (var key in records.Keys.Union(totals.Keys).Order())
+        {
+            var counted = records.GetValueOrDefault(key);
+            var stated = totals.GetValueOrDefault(key);
+            if (counted != stated)
+            {
+                differences.Add($"batch {key.BatchId}, party {key.PartyId} at {key.CommissionBps} bps: its records sum to {Describe(counted)}, its totals to {Describe(stated)}");
+            }
+        }
+
+        return differences;
+    }
+
+    // A query over the batches selected by where (alias b), run in parts of consecutive batch ids with about the same
+    // number of records, each on its own read connection, when there are enough records. Those connections see the
+    // committed database; the batches being settled are committed and nothing else can change them while this session
+    // holds the write lock.
+    private static List<T> OverCores<T>(
+        SqlSession s,
+        IReadOnlyList<(long BatchId, long Records)> batches,
+        long parallelFrom,
+        string where,
+        (string Name, object? Value)[] parameters,
+        Func<SqlSession, string, (string Name, object? Value)[], List<T>> query)
     {
         var total = batches.Sum(b => b.Records);
         var parts = Math.Min(Math.Min(Environment.ProcessorCount, 4), batches.Count);
         if (total < parallelFrom || parts < 2)
         {
-            return RecordPasses(s, where, parameters);
+            return query(s, where, parameters);
         }
 
         var ranges = new List<(long From, long To)>();
@@ -85,17 +114,17 @@ internal static partial class SqlAudit
             }
         }
 
-        var results = new List<RecordPass>[ranges.Count];
+        var results = new List<T>[ranges.Count];
         Parallel.For(0, ranges.Count, new ParallelOptions { MaxDegreeOfParallelism = parts }, part => results[part] = s.OnReadConnection(reader =>
         {
             var range = parameters.Append(("@range_from", ranges[part].From)).Append(("@range_to", ranges[part].To)).ToArray();
-            return RecordPasses(reader, $"{where} AND b.batch_id BETWEEN @range_from AND @range_to", range);
+            return query(reader, $"{where} AND b.batch_id BETWEEN @range_from AND @range_to", range);
         }));
         return results.SelectMany(r => r).ToList();
     }
 
     /// <summary>
-    /// The groups of <see cref="ScopeGroups"/> from the batch totals
+    /// The groups of <c>ScopeGroups</c> from the batch totals
     /// written with each batch (and moved by reviews) instead of from the records: a few lines a batch.
     /// </summary>
     public static List<ScopeGroup> TotalGroups(SqlSession s, string where, params (string Name, object? Value)[] parameters)
@@ -203,24 +232,6 @@ internal static partial class SqlAudit
             parameters);
     }
 
-    /// <summary>Every batch whose totals do not add up to what its records add up to, one sentence each.</summary>
-    public static List<string> TotalsAgainstRecords(IReadOnlyList<RecordPass> passes, IReadOnlyList<ScopeGroup> totals)
-    {
-        var byBatch = totals.GroupBy(g => g.BatchId).ToDictionary(g => g.Key, g => (Records: g.Sum(x => x.Records), Fen: g.Sum(x => x.AmountFen), Net: g.Sum(x => x.AcceptedNetFen)));
-        var differences = new List<string>();
-        foreach (var pass in passes)
-        {
-            var t = byBatch.GetValueOrDefault(pass.BatchId);
-            if (t != (pass.Records, pass.AmountFen, pass.AcceptedNetFen))
-            {
-                differences.Add($"batch {pass.BatchId}: its records are {pass.Records} / {pass.AmountFen} fen with accepted purchases less loads {pass.AcceptedNetFen} fen, its totals say {t.Records} / {t.Fen} fen and {t.Net} fen");
-            }
-        }
-
-        differences.AddRange(byBatch.Keys.Except(passes.Select(p => p.BatchId)).Where(b => byBatch[b] != default).Order().Select(b => $"batch {b}: totals of {byBatch[b].Records} records, none stored"));
-        return differences;
-    }
-
     /// <summary>One statement per party and rate with accepted purchases or loads, the merchant's name and category filled in.</summary>
     public static List<MerchantStatement> Statements(SqlSession s, IReadOnlyList<ScopeGroup> groups)
     {
@@ -260,7 +271,7 @@ internal static partial class SqlAudit
     /// pending credits are small). Invariants 5 (the unique index on accepted counters enforces it) and 6 (settlements
     /// are made from these statements) are left to the whole-database audit, as are 1–4 over older history.
     /// </summary>
-    public static (AuditReport Report, LedgerCheckpoint Checkpoint) SettlementAudit(SqlSession s, IReadOnlyList<BatchCheck> checks, IReadOnlyList<RecordPass> passes, IReadOnlyList<ScopeGroup> totals)
+    public static (AuditReport Report, LedgerCheckpoint Checkpoint) SettlementAudit(SqlSession s, IReadOnlyList<BatchCheck> checks, IReadOnlyList<ScopeGroup> recounted, IReadOnlyList<ScopeGroup> totals)
     {
         var from = LatestCheckpoint(s);
         var last = s.Scalar("SELECT COALESCE(MAX(transaction_id), 0) FROM ledger_transactions");
@@ -273,7 +284,7 @@ internal static partial class SqlAudit
             LedgerSince(s, from, checkpoint, range),
             CardFloatSince(s, checkpoint),
             ShadowOfTouchedCards(s, range),
-            RecordsOfBatches(checks, passes, totals),
+            RecordsOfBatches(checks, recounted, totals),
             OperatorLogChained(s),
             PendingCreditsHeld(s),
         ]), checkpoint);
@@ -379,7 +390,7 @@ internal static partial class SqlAudit
         return Result(3, Invariants.ShadowBalance, figures, differences, true);
     }
 
-    private static InvariantResult RecordsOfBatches(IReadOnlyList<BatchCheck> checks, IReadOnlyList<RecordPass> passes, IReadOnlyList<ScopeGroup> totals)
+    private static InvariantResult RecordsOfBatches(IReadOnlyList<BatchCheck> checks, IReadOnlyList<ScopeGroup> recounted, IReadOnlyList<ScopeGroup> totals)
     {
         var differences = new List<string>();
         foreach (var check in checks)
@@ -390,25 +401,25 @@ internal static partial class SqlAudit
             }
         }
 
-        var misfiled = passes.Sum(p => p.Misfiled);
+        var misfiled = recounted.Sum(g => g.Misfiled);
         if (misfiled > 0)
         {
             differences.Add($"{misfiled} records of these batches have a reason that does not belong to their outcome (the whole-database audit lists them)");
         }
 
-        differences.AddRange(TotalsAgainstRecords(passes, totals));
+        differences.AddRange(GroupsAgainstRecords(recounted, totals));
         var figures = new Dictionary<string, long>
         {
             ["batches"] = checks.Count,
             ["declaredRecords"] = checks.Sum(c => c.DeclaredRecords),
-            ["storedRecords"] = passes.Sum(p => p.Records),
+            ["storedRecords"] = recounted.Sum(g => g.Records),
             ["accepted"] = totals.Sum(g => g.Accepted),
         };
         return Result(4, Invariants.RecordsAccounted, figures, differences, true);
     }
 }
 
-/// <summary>One batch's records counted and summed straight from the records table (see SqlAudit.RecordPasses).</summary>
+/// <summary>One batch's records counted and summed, from its groups (see SqlAudit.PassesOf).</summary>
 internal sealed record RecordPass(long BatchId, long Records, long AmountFen, long AcceptedNetFen, long Misfiled);
 
 /// <summary>The records of one batch for one party and commission rate, summed (see SqlAudit.ScopeGroups).</summary>

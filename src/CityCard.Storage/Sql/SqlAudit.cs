@@ -176,8 +176,8 @@ internal static partial class SqlAudit
     private static InvariantResult RecordsAccounted(SqlSession s)
     {
         var differences = new List<string>();
-        var passes = RecordPasses(s, string.Empty);
-        foreach (var check in BatchChecks(s, passes, string.Empty))
+        var recounted = ScopeGroups(s, string.Empty);
+        foreach (var check in BatchChecks(s, PassesOf(recounted), string.Empty))
         {
             var name = $"batch {check.BatchId} (device {check.DeviceId} #{check.BatchNumber})";
             if (check.DeclaredRecords != check.StoredRecords || check.DeclaredFen != check.StoredFen)
@@ -192,18 +192,7 @@ internal static partial class SqlAudit
         }
 
         // The batch totals settlement states from, group by group, against the records as they are now.
-        var fromRecords = ScopeGroups(s, string.Empty).ToDictionary(g => (g.BatchId, g.PartyId, g.CommissionBps), g => g with { Misfiled = 0 });
-        var fromTotals = TotalGroups(s, string.Empty).ToDictionary(g => (g.BatchId, g.PartyId, g.CommissionBps));
-        foreach (var key in fromRecords.Keys.Union(fromTotals.Keys).Order())
-        {
-            var records = fromRecords.GetValueOrDefault(key);
-            var totals = fromTotals.GetValueOrDefault(key);
-            if (records != totals)
-            {
-                differences.Add($"batch {key.BatchId}, party {key.PartyId} at {key.CommissionBps} bps: its records sum to {Describe(records)}, its totals to {Describe(totals)}");
-            }
-        }
-
+        differences.AddRange(GroupsAgainstRecords(recounted, TotalGroups(s, string.Empty)));
         differences.AddRange(s.Query(
             "SELECT batch_id, declared_records, accepted + duplicate + rejected + suspect FROM batches WHERE declared_records <> accepted + duplicate + rejected + suspect ORDER BY batch_id",
             r => $"batch {r.GetInt64(0)}: the receipt counts {r.GetInt64(2)} records of {r.GetInt64(1)}"));

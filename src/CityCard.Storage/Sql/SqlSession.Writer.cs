@@ -298,11 +298,11 @@ internal sealed partial class SqlSession
         var day = ("@day", (object?)Day(businessDay));
         var batches = Query($"SELECT b.batch_id, b.declared_records FROM batches b {Unsettled} ORDER BY b.batch_id", r => (BatchId: r.GetInt64(0), Records: r.GetInt64(1)), day);
         var batchIds = batches.Select(b => b.BatchId).ToList();
-        var passes = SqlAudit.RecordPasses(this, batches, SettlementParallelFrom, Unsettled, day);
+        var recounted = SqlAudit.ScopeGroups(this, batches, SettlementParallelFrom, Unsettled, day);
         var groups = SqlAudit.TotalGroups(this, Unsettled, day);
-        var checks = SqlAudit.BatchChecks(this, passes, Unsettled, day);
+        var checks = SqlAudit.BatchChecks(this, SqlAudit.PassesOf(recounted), Unsettled, day);
         var claims = SqlAudit.ClaimRecords(this, Unsettled, day);
-        var (audit, checkpoint) = SqlAudit.SettlementAudit(this, checks, passes, groups);
+        var (audit, checkpoint) = SqlAudit.SettlementAudit(this, checks, recounted, groups);
         return new SettlementInput(batchIds, SqlAudit.WithClaims(SqlAudit.Statements(this, groups), claims), checks)
         {
             ClaimDifferences = claims.Where(c => c.ClaimedFen != c.AmountFen)

@@ -94,7 +94,7 @@ public sealed class SettlementTests(PostgresServer server)
 
     [Theory]
     [MemberData(nameof(Engines))]
-    public void SettlementReads_TotalsEqualTheRecords_AndTheRecountSplitOverConnectionsEqualsOnePass(string engine)
+    public void SettlementReads_TotalsEqualTheRecords_AndTheRecountSplitOverConnectionsEqualsOnePass_GroupByGroup(string engine)
     {
         using var world = Day(engine);
         var card = world.SellCard(5_000);
@@ -103,12 +103,11 @@ public sealed class SettlementTests(PostgresServer server)
         const string Where = "WHERE b.settled_on IS NULL AND b.business_date <= @day";
         var day = ("@day", (object?)SqlSession.Day(Today));
 
-        var (records, totals, serial, split) = world.Database.Store.Write(w =>
+        var (records, totals, split) = world.Database.Store.Write(w =>
         {
             var session = (SqlSession)w;
             var batches = session.Query($"SELECT b.batch_id, b.declared_records FROM batches b {Where} ORDER BY b.batch_id", r => (r.GetInt64(0), r.GetInt64(1)), day);
-            return (SqlAudit.ScopeGroups(session, Where, day), SqlAudit.TotalGroups(session, Where, day), SqlAudit.RecordPasses(session, Where, day),
-                SqlAudit.RecordPasses(session, batches, parallelFrom: 0, Where, day));
+            return (SqlAudit.ScopeGroups(session, Where, day), SqlAudit.TotalGroups(session, Where, day), SqlAudit.ScopeGroups(session, batches, parallelFrom: 0, Where, day));
         });
 
         static IEnumerable<ScopeGroup> Ordered(IEnumerable<ScopeGroup> groups) => groups.OrderBy(g => (g.BatchId, g.PartyId, g.CommissionBps));
@@ -116,9 +115,11 @@ public sealed class SettlementTests(PostgresServer server)
         Assert.Equal(Ordered(records), Ordered(totals));
         // The rejected record carries no commission rate: its batch has two groups.
         Assert.Contains(totals, g => g.CommissionBps == 0 && g.Records == 1 && g.Accepted == 0);
-        Assert.Equal(4, split.Count);
-        Assert.Equal(serial.OrderBy(p => p.BatchId), split.OrderBy(p => p.BatchId));
-        Assert.Empty(SqlAudit.TotalsAgainstRecords(serial, totals));
+        Assert.Equal(Ordered(records), Ordered(split));
+        Assert.Equal(SqlAudit.PassesOf(records), SqlAudit.PassesOf(split));
+        // The batch of the genuine and the forged record: both counted, only the genuine one's 300 fen accepted.
+        Assert.Equal((2L, 600L, 300L, 0L), SqlAudit.PassesOf(split).Select(p => (p.Records, p.AmountFen, p.AcceptedNetFen, p.Misfiled)).Last());
+        Assert.Empty(SqlAudit.GroupsAgainstRecords(split, totals));
     }
 
     [Theory]
@@ -150,7 +151,30 @@ public sealed class SettlementTests(PostgresServer server)
 
         Assert.False(audit.Invariants[3].Ok);
         Assert.Contains(audit.Invariants[3].Differences, d => d.StartsWith("batch 2, party", StringComparison.Ordinal) && d.Contains("its totals to", StringComparison.Ordinal));
-        Assert.Contains(report.Differences, d => d.StartsWith("invariant 4", StringComparison.Ordinal) && d.Contains("batch 2: its records are 2 / 300 fen", StringComparison.Ordinal));
+        Assert.Contains(report.Differences, d => d.StartsWith("invariant 4", StringComparison.Ordinal) && d.Contains("batch 2, party 9 at 300 bps: its records sum to 2 records / 300 fen", StringComparison.Ordinal));
+    }
+
+    // Tampering that keeps every batch's count and amount: the bus fares moved to the shop's statement, or a commission
+    // raised. The settlement recounts group by group (batch, party, rate), so neither is paid out.
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void BatchTotalsMovedToAnotherPartyOrCommissionRaised_SettlementRefusesNamingBothGroups(string engine)
+    {
+        using var moved = Day(engine);
+        using var raised = Day(engine);
+        moved.Database.ExecuteRaw($"UPDATE batch_totals SET party_id = {Shop} WHERE batch_id = 2");
+        raised.Database.ExecuteRaw("UPDATE batch_totals SET commission_fen = commission_fen + 5 WHERE batch_id = 2");
+
+        var (toShop, _) = moved.Settlement.Settle(Today);
+        var (commission, _) = raised.Settlement.Settle(Today);
+
+        Assert.False(toShop.Reconciled);
+        Assert.Contains(toShop.Differences, d => d.Contains($"batch 2, party {BusCompany} at 300 bps: its records sum to 2 records / 300 fen", StringComparison.Ordinal) && d.Contains("its totals to nothing", StringComparison.Ordinal));
+        Assert.Contains(toShop.Differences, d => d.Contains($"batch 2, party {Shop} at 300 bps: its records sum to nothing", StringComparison.Ordinal));
+        Assert.False(commission.Reconciled);
+        Assert.Contains(commission.Differences, d => d.Contains($"batch 2, party {BusCompany} at 300 bps", StringComparison.Ordinal));
+        Assert.False(moved.Database.Store.Read(r => r.Audit()).Invariants[3].Ok);
+        Assert.False(raised.Database.Store.Read(r => r.Audit()).Invariants[3].Ok);
     }
 
     [Theory]
