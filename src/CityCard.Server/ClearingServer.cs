@@ -49,12 +49,14 @@ public static class ClearingServer
         builder.Services.AddSingleton(new GapAlarm(store, options.Clock));
         builder.Services.AddSingleton(new Clearing.Lifecycle.CardLifecycle(store, options.Products, options.Clock));
         builder.Services.AddSingleton(new Clearing.Lifecycle.OnlineTopUps(store, options.Products.Policy, options.Clock));
+        builder.Services.AddSingleton(new Clearing.Operators.OperatorDirectory(store, options.Clock));
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(HandleException));
         app.UseStatusCodePages();
         app.UseRateLimiter();
+        app.Use(Authentication.OperatorAuthentication.CheckAsync);
         app.MapOpenApi("/api/openapi/{documentName}.json");
         BatchEndpoints.Map(app);
         DeviceEndpoints.Map(app);

@@ -207,6 +207,37 @@ public sealed class ClearingCommandTests : IDisposable
         Assert.Contains("42\tBusValidator", Run("centre", "device", "list", "--db", db).Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Operators_AddListRotateRevoke_TokenPrintedOnce_BadArgumentsNamed()
+    {
+        Register();
+        var added = Run("centre", "operator", "add", "--db", db, "--name", "wang.li", "--role", "supervisor");
+        var token = added.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        var rotated = Run("centre", "operator", "rotate", "--db", db, "--name", "wang.li");
+        var viewer = Run("centre", "operator", "add", "--db", db, "--name", "auditor", "--role", "viewer");
+        var revoked = Run("centre", "operator", "revoke", "--db", db, "--name", "auditor");
+        var list = Run("centre", "operator", "list", "--db", db);
+        var badRole = Run("centre", "operator", "add", "--db", db, "--name", "x", "--role", "root");
+        var badName = Run("centre", "operator", "add", "--db", db, "--name", "two words", "--role", "clerk");
+        var again = Run("centre", "operator", "add", "--db", db, "--name", "wang.li", "--role", "clerk");
+        var unknown = Run("centre", "operator", "revoke", "--db", db, "--name", "nobody");
+        var missing = Run("centre", "operator", "add", "--db", db, "--name", "y");
+
+        Assert.Equal((0, 0, 0, 0, 0), (added.ExitCode, rotated.ExitCode, viewer.ExitCode, revoked.ExitCode, list.ExitCode));
+        Assert.StartsWith("cco_", token, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, rotated.Out, StringComparison.Ordinal);
+        Assert.Contains("wang.li\tsupervisor\tadded ", list.Out, StringComparison.Ordinal);
+        Assert.Contains("auditor\tviewer\tadded ", list.Out, StringComparison.Ordinal);
+        Assert.Contains("\trevoked ", list.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("cco_", list.Out, StringComparison.Ordinal);
+        Assert.Equal((1, 1, 1, 1, 2), (badRole.ExitCode, badName.ExitCode, again.ExitCode, unknown.ExitCode, missing.ExitCode));
+        Assert.Contains("--role: 'root' is not viewer, clerk or supervisor", badRole.Error, StringComparison.Ordinal);
+        Assert.Contains("name: must be", badName.Error, StringComparison.Ordinal);
+        Assert.Contains("operator wang.li exists already", again.Error, StringComparison.Ordinal);
+        Assert.Contains("operator nobody does not exist", unknown.Error, StringComparison.Ordinal);
+        Assert.Contains("--role", missing.Error, StringComparison.Ordinal);
+    }
+
     private void Register()
     {
         Assert.Equal(0, Run("db", "migrate", "--db", db, "--cutoff", "04:00").ExitCode);

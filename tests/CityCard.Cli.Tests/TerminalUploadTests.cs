@@ -37,13 +37,14 @@ public sealed class TerminalUploadTests : IDisposable
         Assert.Single(Directory.GetFiles(F("bus/sent")));
 
         Assert.Equal(0, CliRunner.Run("psam", "new", "--out", F("op.json"), "--terminal", "000000330003").ExitCode);
+        // The outlet registers its sales signed as itself: the centre must know it first.
+        Assert.Equal(0, CliRunner.Run("centre", "device", "add", "--db", db, "--id", "3342339", "--kind", "outlet", "--operator", "10", "--terminal", "000000330003").ExitCode);
         var sale = await Task.Run(() => CliRunner.Run("terminal", "outlet", "sell", "--out", F("sold.json"), "--psam", F("op.json"), "--deposit", "2000", "--operator", "10", "--data", F("outlet"), "--centre", url), TestContext.Current.CancellationToken);
         Assert.True(sale.ExitCode == 0, sale.Error + sale.Out);
         Assert.Contains("registered with the centre", sale.Out, StringComparison.Ordinal);
         var sold = JsonDocument.Parse(CliRunner.Run("card", "show", F("sold.json"), "--json").Out).RootElement.GetProperty("asn").GetString()!;
 
         // Online load through the outlet terminal over HTTP: the centre verifies MAC1, answers MAC2, then checks the TAC.
-        Assert.Equal(0, CliRunner.Run("centre", "device", "add", "--db", db, "--id", "3342339", "--kind", "outlet", "--operator", "10", "--terminal", "000000330003").ExitCode);
         var load = await Task.Run(() => CliRunner.Run("terminal", "outlet", "load", "--card", F("sold.json"), "--psam", F("op.json"), "--amount", "5000", "--data", F("outlet"), "--centre", url), TestContext.Current.CancellationToken);
         Assert.True(load.ExitCode == 0, load.Error + load.Out);
         Assert.Contains("Loaded ¥50.00", load.Out, StringComparison.Ordinal);

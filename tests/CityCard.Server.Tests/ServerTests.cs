@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using CityCard.Clearing.Operators;
 using CityCard.Clearing.Registry;
 using CityCard.Records;
 using CityCard.Records.Batches;
@@ -25,6 +26,7 @@ public sealed partial class ServerTests : IAsyncDisposable
     private static readonly Asn CardAsn = new(0x2144_0000_0000_0001);
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
     private readonly string directory = Directory.CreateTempSubdirectory("citycard-server-").FullName;
+    private readonly Dictionary<string, string> tokens = [];
     private WebApplication? app;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -38,6 +40,85 @@ public sealed partial class ServerTests : IAsyncDisposable
 
         SqliteConnection.ClearAllPools();
         Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task BackOffice_WithoutValidTokenOrRole_401Or403AndNothingDone()
+    {
+        using var client = await StartAsync();
+        client.DefaultRequestHeaders.Authorization = null;
+        async Task<(HttpStatusCode Status, string Body, string Challenge)> Send(HttpMethod method, string path, string? token)
+        {
+            using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+            request.Headers.Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token);
+            if (method == HttpMethod.Post)
+            {
+                request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+            }
+
+            using var response = await client.SendAsync(request, Ct);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct), response.Headers.WwwAuthenticate.ToString());
+        }
+
+        var none = await Send(HttpMethod.Get, "/api/audit", null);
+        var garbage = await Send(HttpMethod.Get, "/api/audit", "cco_not-a-token");
+        var viewerReads = await Send(HttpMethod.Get, $"/api/cards/{CardAsn}", tokens["test-viewer"]);
+        var viewerSettles = await Send(HttpMethod.Post, "/api/settlements/2026-11-20", tokens["test-viewer"]);
+        var clerkSettles = await Send(HttpMethod.Post, "/api/settlements/2026-11-20", tokens["test-clerk"]);
+        var clerkReviews = await Send(HttpMethod.Post, "/api/records/42/1/0/review", tokens["test-clerk"]);
+        var operators = (OperatorDirectory)app!.Services.GetService(typeof(OperatorDirectory))!;
+        operators.Revoke("test-viewer", "test");
+        var revoked = await Send(HttpMethod.Get, $"/api/cards/{CardAsn}", tokens["test-viewer"]);
+        var rotated = operators.Rotate("test-clerk", "test");
+        var oldClerk = await Send(HttpMethod.Get, $"/api/cards/{CardAsn}", tokens["test-clerk"]);
+        var newClerk = await Send(HttpMethod.Get, $"/api/cards/{CardAsn}", rotated);
+        var publicCatalogue = await Send(HttpMethod.Get, "/api/products", null);
+
+        Assert.Equal((HttpStatusCode.Unauthorized, "Bearer"), (none.Status, none.Challenge));
+        Assert.Contains("operator's token", none.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, garbage.Status);
+        Assert.Contains("unknown or revoked", garbage.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, viewerReads.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, viewerSettles.Status);
+        Assert.Contains("test-viewer is a viewer; this needs a supervisor", viewerSettles.Body, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.Forbidden), (clerkSettles.Status, clerkReviews.Status));
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.OK), (revoked.Status, oldClerk.Status, newClerk.Status));
+        Assert.Equal(HttpStatusCode.OK, publicCatalogue.Status);
+        // Nothing was settled by the refused requests; the token hashes, not the tokens, are stored.
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, "/api/settlements/2026-11-20", tokens["test-supervisor"])).Status);
+        var stored = new SqliteConnection("Data Source=" + Path.Combine(directory, "centre.db"));
+        await stored.OpenAsync(Ct);
+        using var command = stored.CreateCommand();
+        command.CommandText = "SELECT group_concat(token_sha256, ' ') FROM operators";
+        var hashes = (string)(await command.ExecuteScalarAsync(Ct))!;
+        await stored.DisposeAsync();
+        Assert.DoesNotContain(rotated, hashes, StringComparison.Ordinal);
+        Assert.Contains(OperatorDirectory.Hash(rotated), hashes, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CardRegistration_SignedByTheOutlet_OwnCounterOnly_NoTokenNeeded()
+    {
+        using var client = await StartAsync();
+        client.DefaultRequestHeaders.Authorization = null;
+        const string Sale = "{\"asn\":\"2144000000000021\",\"depositFen\":2000,\"balanceFen\":500,\"outletId\":12}";
+
+        using var byOutlet = await client.SendAsync(Signed(HttpMethod.Post, "/api/cards", OutletDevice, body: Sale), Ct);
+        using var byBus = await client.SendAsync(Signed(HttpMethod.Post, "/api/cards", Device, body: Sale.Replace("21", "22", StringComparison.Ordinal)), Ct);
+        using var otherCounter = await client.SendAsync(Signed(HttpMethod.Post, "/api/cards", OutletDevice, body: Sale.Replace("21", "23", StringComparison.Ordinal).Replace(":12}", ":9}", StringComparison.Ordinal)), Ct);
+        using var forged = await client.SendAsync(Signed(HttpMethod.Post, "/api/cards", OutletDevice, key: new byte[16], body: Sale.Replace("21", "24", StringComparison.Ordinal)), Ct);
+        using var unsigned = await client.PostAsync(new Uri("/api/cards", UriKind.Relative), new StringContent(Sale.Replace("21", "25", StringComparison.Ordinal), Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.Created, byOutlet.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, byBus.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, otherCounter.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        var registry = (CentreRegistry)app!.Services.GetService(typeof(CentreRegistry))!;
+        var store = (CityCard.Clearing.Storage.IClearingStore)app.Services.GetService(typeof(CityCard.Clearing.Storage.IClearingStore))!;
+        Assert.NotNull(store.Read(r => r.FindCard(new Asn(0x2144_0000_0000_0021))));
+        Assert.All(new ulong[] { 0x2144_0000_0000_0022, 0x2144_0000_0000_0023, 0x2144_0000_0000_0024, 0x2144_0000_0000_0025 }, asn => Assert.Null(store.Read(r => r.FindCard(new Asn(asn)))));
+        Assert.NotNull(registry);
     }
 
     [Fact]
@@ -221,8 +302,16 @@ public sealed partial class ServerTests : IAsyncDisposable
         registry.AddDevice(Device, DeviceKind.BusValidator, 9, Terminal);
         registry.AddDevice(OutletDevice, DeviceKind.TopUpOutlet, 12, new TerminalId(0x0000_0003_0001));
         registry.SellCard(CardAsn, DemoKeySet.HomeCity, 1, 2_000, 5_000, 0, 0, 12);
+        var operators = (OperatorDirectory)app.Services.GetService(typeof(OperatorDirectory))!;
+        foreach (var (name, role) in new[] { ("test-supervisor", OperatorRole.Supervisor), ("test-clerk", OperatorRole.Clerk), ("test-viewer", OperatorRole.Viewer) })
+        {
+            tokens[name] = operators.Add(name, role, "test");
+        }
+
         await app.StartAsync(Ct);
-        return app.GetTestClient();
+        var client = app.GetTestClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens["test-supervisor"]);
+        return client;
     }
 
     private static ByteArrayContent Bytes(byte[] body)

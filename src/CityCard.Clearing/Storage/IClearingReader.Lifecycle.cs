@@ -48,4 +48,10 @@ public partial interface IClearingReader
 
     /// <summary>The MAC1 an online load was authorised with (null for loads authorised before it was kept).</summary>
     uint? LoadMac1(Asn asn, ushort onlineCounter);
+
+    /// <summary>The operator whose token has this SHA-256 (revoked ones too), or null.</summary>
+    Operators.OperatorAccount? FindOperatorByToken(string tokenSha256);
+
+    /// <summary>Every operator, by name.</summary>
+    IReadOnlyList<Operators.OperatorAccount> Operators();
 }

@@ -38,4 +38,13 @@ public partial interface IClearingWriter
 
     /// <summary>Keeps the MAC1 an online load was authorised with, so a replay of the same request is told from a new session.</summary>
     void SetLoadMac1(Asn asn, ushort onlineCounter, uint mac1);
+
+    /// <summary>Adds an operator with the SHA-256 of its token; false when the name exists.</summary>
+    bool AddOperator(Operators.OperatorAccount account, string tokenSha256);
+
+    /// <summary>Replaces a valid operator's token hash; false when there is no such operator or it was revoked.</summary>
+    bool RotateOperatorToken(string name, string tokenSha256);
+
+    /// <summary>Revokes an operator's token; false when there is no such operator or it was revoked already.</summary>
+    bool RevokeOperator(string name, DateTimeOffset revokedUtc);
 }

@@ -45,6 +45,7 @@ internal static class CentreCommands
         centre.Subcommands.Add(CentreParameterCommands.Gaps(context));
         centre.Subcommands.Add(Records(context));
         centre.Subcommands.Add(Review(context));
+        centre.Subcommands.Add(CentreOperatorCommands.Operator(context));
         return centre;
     }
 

@@ -178,6 +178,12 @@ internal static class ClearingCommands
                 }
 
                 context.Error.WriteLine($"citycard: clearing centre on {parse.GetValue(urls) ?? "http://127.0.0.1:5080"} over {DatabaseUrl.Parse(options.Database).Description}");
+                var operators = ((Clearing.Operators.OperatorDirectory)app.Services.GetService(typeof(Clearing.Operators.OperatorDirectory))!).List();
+                if (!operators.Any(o => o.RevokedUtc is null))
+                {
+                    context.Error.WriteLine("citycard: no back-office operator has a valid token, so the back-office endpoints will refuse every request; add one with: citycard centre operator add --db URL --name NAME --role supervisor");
+                }
+
                 app.Run();
                 return ExitCodes.Ok;
             });

@@ -1,11 +1,13 @@
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CityCard.Terminals.Outlet;
 
 namespace CityCard.Cli.Commands;
 
-/// <summary>Registers a sold card with the centre's <c>POST /api/cards</c>; a refusal stops the sale.</summary>
-internal sealed class HttpCardRegistrar(HttpClient client, Uri centre) : ICardRegistrar
+/// <summary>
+/// Registers a sold card with the centre's <c>POST /api/cards</c>, signed as the outlet device (the centre checks that the
+/// device is an active outlet selling at its own operator's counter); a refusal stops the sale.
+/// </summary>
+internal sealed class HttpCardRegistrar(CentreClient centre) : ICardRegistrar
 {
     public void Register(SoldCard sale)
     {
@@ -21,23 +23,13 @@ internal sealed class HttpCardRegistrar(HttpClient client, Uri centre) : ICardRe
             ["onlineCounter"] = sale.OnlineCounter,
             ["outletId"] = sale.OutletOperatorId,
         };
-        HttpResponseMessage response;
         try
         {
-            response = client.PostAsJsonAsync(new Uri(centre, "api/cards"), body).GetAwaiter().GetResult();
+            centre.Post("api/cards", body, $"to register card {sale.Asn}");
         }
-        catch (HttpRequestException e)
+        catch (CliFailure e)
         {
-            throw new CliFailure($"--centre {centre}: cannot reach the centre ({e.Message}); the card was not sold", e);
-        }
-
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
-                throw new CliFailure($"the centre refused to register card {sale.Asn} ({(int)response.StatusCode}: {text}); the card was not sold");
-            }
+            throw new CliFailure($"{e.Message}; the card was not sold", e);
         }
     }
 }

@@ -69,7 +69,12 @@ internal static class SimulateCommands
 
                 var listen = parse.GetValue(urls) ?? "http://127.0.0.1:5080";
                 var app = Server.ClearingServer.Build(new Server.ServerOptions { Database = Database(folder, null) }, ["--urls", listen]);
+                // The back office needs an operator's token; the demo database (recreated on every run) gets one to try it with.
+                var token = ((Clearing.Operators.OperatorDirectory)app.Services.GetService(typeof(Clearing.Operators.OperatorDirectory))!)
+                    .Add("demo-supervisor", Clearing.Operators.OperatorRole.Supervisor, "citycard-demo");
                 context.Out.WriteLine($"The clearing centre's API is serving the simulated day on {listen} (API reference: {listen}/api/docs). Press Ctrl-C to stop.");
+                context.Out.WriteLine($"Back-office token of operator demo-supervisor (DEMO database only, made afresh each run): {token}");
+                context.Out.WriteLine($"  e.g. curl -H 'Authorization: Bearer {token}' {listen}/api/audit");
                 app.Run();
                 return ExitCodes.Ok;
             });

@@ -199,7 +199,7 @@ internal static partial class TerminalCommands
                 var keySet = CardFiles.KeySet(context, parse.GetValue(common.Keys), algorithm);
                 var today = DateOnly.FromDateTime(session.Core.LocalNow);
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-                ICardRegistrar? registrar = parse.GetValue(centreForSale) is { } url ? new HttpCardRegistrar(client, CentreUri(url)) : null;
+                ICardRegistrar? registrar = parse.GetValue(centreForSale) is { } url ? new HttpCardRegistrar(Counter(client, url, session)) : null;
 
                 var outlet = new TopUpOutlet(session.Core, new IssuerLoadAuthority(keySet), session.Psam!.Terminal) { Registrar = registrar };
                 var sold = outlet.SellCard(new CardIssuer(keySet), new CardIssueRequest

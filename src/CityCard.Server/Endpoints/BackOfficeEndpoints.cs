@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
+using CityCard.Clearing.Operators;
 using CityCard.Clearing.Outcomes;
 using CityCard.Clearing.Pipeline;
 using CityCard.Clearing.Registry;
 using CityCard.Clearing.Settlement;
 using CityCard.Clearing.Storage;
 using CityCard.Security.Ep;
+using CityCard.Server.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -21,15 +23,15 @@ internal static class BackOfficeEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapPost("/api/cards", SellAsync).WithSummary("Register a card sold at an outlet.");
-        app.MapGet("/api/cards/{asn}", Lookup).WithSummary("A card: shadow balance, status and cleared history.");
-        app.MapGet("/api/records", RecordsByOutcome).WithSummary("Stored records with an outcome (suspect by default).");
-        app.MapPost("/api/records/{device}/{batch}/{index}/review", ReviewAsync).WithSummary("Accept or reject a suspect record, with a reason.");
-        app.MapPost("/api/settlements/{date}", Settle).WithSummary("Settle a business day (idempotent).");
-        app.MapGet("/api/settlements/{date}", Settlement).WithSummary("A settled day's report.");
-        app.MapGet("/api/settlements/{date}/csv", SettlementFile).WithSummary("A settled day's CSV file.");
+        app.MapPost("/api/cards", SellAsync).WithSummary("Register a card sold at an outlet (clerk, or the outlet device signing).").Needs(OperatorRole.Clerk, devices: true);
+        app.MapGet("/api/cards/{asn}", Lookup).WithSummary("A card: shadow balance, status and cleared history.").Needs(OperatorRole.Viewer);
+        app.MapGet("/api/records", RecordsByOutcome).WithSummary("Stored records with an outcome (suspect by default).").Needs(OperatorRole.Viewer);
+        app.MapPost("/api/records/{device}/{batch}/{index}/review", ReviewAsync).WithSummary("Accept or reject a suspect record, with a reason (supervisor).").Needs(OperatorRole.Supervisor);
+        app.MapPost("/api/settlements/{date}", Settle).WithSummary("Settle a business day (idempotent; supervisor).").Needs(OperatorRole.Supervisor);
+        app.MapGet("/api/settlements/{date}", Settlement).WithSummary("A settled day's report.").Needs(OperatorRole.Viewer);
+        app.MapGet("/api/settlements/{date}/csv", SettlementFile).WithSummary("A settled day's CSV file.").Needs(OperatorRole.Viewer);
         app.MapGet("/api/audit", (IClearingStore store, ServerOptions options) => Results.Text(store.Read(r => r.Audit(options.Clock.GetUtcNow())).ToJson(), "application/json"))
-            .WithSummary("Every DESIGN.md §6 invariant with figures, and warnings (long-open gaps).");
+            .WithSummary("Every DESIGN.md §6 invariant with figures, and warnings (long-open gaps).").Needs(OperatorRole.Viewer);
     }
 
     private static async Task<IResult> SellAsync(HttpRequest request, CentreRegistry registry, ServerOptions options, IOptions<JsonOptions> json, CancellationToken cancellation)
@@ -61,6 +63,16 @@ internal static class BackOfficeEndpoints
         if (sale.CardType is < 0 or > 255)
         {
             return RequestBody.BadRequest($"cardType: {sale.CardType} is not a byte");
+        }
+
+        // An outlet terminal registers its own sales: signed, an active top-up outlet, at its own operator's counter.
+        if (request.Headers.ContainsKey(DeviceSignature.DeviceHeader))
+        {
+            var (_, refused) = await LifecycleEndpoints.OutletDeviceAsync(request, body!, sale.OutletId);
+            if (refused is not null)
+            {
+                return refused;
+            }
         }
 
         var card = registry.SellCard(asn, city, (byte)sale.CardType, sale.DepositFen, sale.BalanceFen, sale.OfflineCounter, sale.OnlineCounter, sale.OutletId);

@@ -1,6 +1,8 @@
 using CityCard.Clearing.Lifecycle;
+using CityCard.Clearing.Operators;
 using CityCard.Clearing.Storage;
 using CityCard.Security.Ep;
+using CityCard.Server.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -22,33 +24,33 @@ internal static class LifecycleEndpoints
     {
         app.MapGet("/api/products", (CardLifecycle lifecycle) => TypedResults.Ok(new { lifecycle.Catalog.Policy, lifecycle.Catalog.Products, lifecycle.Catalog.Source }))
             .WithSummary("The card products and lifecycle policy in force.");
-        app.MapPost("/api/lifecycle/sales", SellAsync).WithSummary("Sell a card of a product: the centre allocates the ASN and posts the deposit.");
+        app.MapPost("/api/lifecycle/sales", SellAsync).WithSummary("Sell a card of a product: the centre allocates the ASN and posts the deposit.").Needs(OperatorRole.Clerk, devices: true);
         app.MapPost("/api/cards/{asn}/loss", (string asn, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(asn, request, json, (card, body, op) => l.ReportLoss(op, card, Holder(body)), c)).WithSummary("Report a registered card lost (identity checked): blacklisted at once.");
+            Run(asn, request, json, (card, body, op) => l.ReportLoss(op, card, Holder(body)), c)).WithSummary("Report a registered card lost (identity checked): blacklisted at once.").Needs(OperatorRole.Clerk, devices: true);
         app.MapPost("/api/cards/{asn}/found", (string asn, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(asn, request, json, (card, body, op) => l.Found(op, card, Holder(body)), c)).WithSummary("Withdraw a loss report before replacement.");
+            Run(asn, request, json, (card, body, op) => l.Found(op, card, Holder(body)), c)).WithSummary("Withdraw a loss report before replacement.").Needs(OperatorRole.Clerk, devices: true);
         app.MapPost("/api/cards/{asn}/replacement", (string asn, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(asn, request, json, (card, body, op) => l.Replace(op, card, Holder(body), Outlet(body)), c)).WithSummary("Replace a lost card after the waiting period (loss statement, pending credit).");
+            Run(asn, request, json, (card, body, op) => l.Replace(op, card, Holder(body), Outlet(body)), c)).WithSummary("Replace a lost card after the waiting period (loss statement, pending credit).").Needs(OperatorRole.Clerk, devices: true);
         app.MapPost("/api/cards/{asn}/refund", (string asn, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(asn, request, json, (card, body, op) => l.Refund(op, card, body.CardBalanceFen, Outlet(body), Identity(body)), c)).WithSummary("Refund and close a card (card present, or lost after the waiting period).");
+            Run(asn, request, json, (card, body, op) => l.Refund(op, card, body.CardBalanceFen, Outlet(body), Identity(body)), c)).WithSummary("Refund and close a card (card present, or lost after the waiting period).").Needs(OperatorRole.Clerk, devices: true);
         app.MapPost("/api/cards/{asn}/adjustments", (string asn, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(asn, request, json, (card, body, op) => l.Adjust(op, card, body.AmountFen ?? throw new ArgumentException("amountFen: required"), body.Reason ?? string.Empty), c)).WithSummary("Credit a manual adjustment (maker-checker above the policy amount).");
+            Run(asn, request, json, (card, body, op) => l.Adjust(op, card, body.AmountFen ?? throw new ArgumentException("amountFen: required"), body.Reason ?? string.Empty), c)).WithSummary("Credit a manual adjustment (maker-checker above the policy amount; supervisor).").Needs(OperatorRole.Supervisor);
         app.MapPost("/api/cards/{asn}/renewal", (string asn, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(asn, request, json, (card, body, op) => l.Renew(op, card, Holder(body)), c)).WithSummary("Renew a concession after verification.");
+            Run(asn, request, json, (card, body, op) => l.Renew(op, card, Holder(body)), c)).WithSummary("Renew a concession after verification.").Needs(OperatorRole.Clerk, devices: true);
         app.MapPost("/api/cards/{asn}/product", (string asn, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(asn, request, json, (card, body, op) => l.ChangeProduct(op, card, body.Product ?? throw new ArgumentException("product: required"), Outlet(body), Identity(body)), c)).WithSummary("Change a card's product.");
+            Run(asn, request, json, (card, body, op) => l.ChangeProduct(op, card, body.Product ?? throw new ArgumentException("product: required"), Outlet(body), Identity(body)), c)).WithSummary("Change a card's product.").Needs(OperatorRole.Clerk, devices: true);
         app.MapGet("/api/cards/{asn}/statement", (string asn, CardLifecycle l) => BackOfficeEndpoints.TryAsn(asn, out var card, out var problem) ? TypedResults.Ok(l.Statement(card)) : problem!)
-            .WithSummary("A lost card's loss statement (provisional until replaced or refunded).");
+            .WithSummary("A lost card's loss statement (provisional until replaced or refunded).").Needs(OperatorRole.Viewer, devices: true);
         app.MapGet("/api/cards/{asn}/credits", (string asn, OnlineTopUps t) => BackOfficeEndpoints.TryAsn(asn, out var card, out var problem) ? TypedResults.Ok(t.Credits(card)) : problem!)
-            .WithSummary("A card's pending credits.");
-        app.MapGet("/api/approvals", (CardLifecycle l) => TypedResults.Ok(l.PendingApprovals())).WithSummary("Operations waiting for a second operator.");
+            .WithSummary("A card's pending credits.").Needs(OperatorRole.Viewer, devices: true);
+        app.MapGet("/api/approvals", (CardLifecycle l) => TypedResults.Ok(l.PendingApprovals())).WithSummary("Operations waiting for a second operator.").Needs(OperatorRole.Viewer);
         app.MapPost("/api/approvals/{id:long}/approve", (long id, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(null, request, json, (_, _, op) => l.Approve(op, id), c)).WithSummary("Approve a held operation (a different operator).");
+            Run(null, request, json, (_, _, op) => l.Approve(op, id), c)).WithSummary("Approve a held operation (a different operator; supervisor).").Needs(OperatorRole.Supervisor);
         app.MapPost("/api/approvals/{id:long}/decline", (long id, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(null, request, json, (_, _, op) => l.Decline(op, id), c)).WithSummary("Decline a held operation (a different operator).");
+            Run(null, request, json, (_, _, op) => l.Decline(op, id), c)).WithSummary("Decline a held operation (a different operator; supervisor).").Needs(OperatorRole.Supervisor);
         app.MapPost("/api/credits/heal", (HttpRequest request, OnlineTopUps t, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(null, request, json, (_, _, op) => t.Heal(op), c)).WithSummary("Refund unclaimed online payments and expire stale load authorisations; the report.");
-        app.MapGet("/api/operator-log", OperatorLog).WithSummary("The hash-chained operator log.");
+            Run(null, request, json, (_, _, op) => t.Heal(op), c)).WithSummary("Refund unclaimed online payments and expire stale load authorisations; the report (supervisor).").Needs(OperatorRole.Supervisor);
+        app.MapGet("/api/operator-log", OperatorLog).WithSummary("The hash-chained operator log.").Needs(OperatorRole.Viewer);
         app.MapPost("/api/payments/notify", NotifyAsync).WithSummary("Payment notification from the gateway (HMAC-signed; idempotent by payment id).");
     }
 
@@ -128,7 +130,7 @@ internal static class LifecycleEndpoints
 
         if (request.Headers.ContainsKey(Authentication.DeviceSignature.DeviceHeader))
         {
-            var (outlet, refused) = await OutletDeviceAsync(request, body!, parsed!);
+            var (outlet, refused) = await OutletDeviceAsync(request, body!, parsed!.OutletId);
             if (refused is not null)
             {
                 return refused;
@@ -137,10 +139,17 @@ internal static class LifecycleEndpoints
             parsed = parsed! with { OutletId = outlet };
         }
 
+        // An operator acts under the token's name; a signed outlet device under the clerk's name it sends.
+        var account = OperatorAuthentication.Current(request.HttpContext);
+        if (account is not null && !string.IsNullOrWhiteSpace(parsed!.Operator) && parsed.Operator.Trim() != account.Name)
+        {
+            return RequestBody.BadRequest($"operator: '{parsed.Operator}' is not the operator of this token ({account.Name}); leave it out");
+        }
+
         OperatorRequest who;
         try
         {
-            who = new OperatorRequest(parsed!.RequestId, parsed.Operator);
+            who = new OperatorRequest(parsed!.RequestId, account?.Name ?? parsed.Operator);
         }
         catch (Clearing.ClearingInputException e)
         {
@@ -159,7 +168,7 @@ internal static class LifecycleEndpoints
 
     // An outlet terminal signs its counter operations like its loads (docs/lifecycle.md): the signature must verify, the
     // device must be an active top-up outlet, and the operation happens at its operator's counter.
-    private static async Task<(uint? Outlet, IResult? Problem)> OutletDeviceAsync(HttpRequest request, byte[] body, LifecycleRequest parsed)
+    internal static async Task<(uint? Outlet, IResult? Problem)> OutletDeviceAsync(HttpRequest request, byte[] body, uint? outletId)
     {
         var services = request.HttpContext.RequestServices;
         var (device, refused) = await DeviceEndpoints.AuthenticateAsync(request, services.GetRequiredService<IClearingStore>(), services.GetRequiredService<ServerOptions>(), body);
@@ -173,7 +182,7 @@ internal static class LifecycleEndpoints
             return (null, TypedResults.Problem(detail: $"device {device.DeviceId} is not an active top-up outlet", statusCode: StatusCodes.Status403Forbidden, title: "Not an outlet"));
         }
 
-        return parsed.OutletId is { } given && given != device.OperatorId
+        return outletId is { } given && given != device.OperatorId
             ? (null, RequestBody.BadRequest($"outletId: {given} is not the operator of device {device.DeviceId} ({device.OperatorId})"))
             : (device.OperatorId, null);
     }

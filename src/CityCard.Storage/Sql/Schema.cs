@@ -195,6 +195,14 @@ internal static class Schema
             ],
             [],
             []),
+        new Migration(
+            9,
+            "back-office operators: a name, a role and the SHA-256 of the bearer token (never the token)",
+            [
+                "CREATE TABLE operators (name TEXT PRIMARY KEY, role BIGINT NOT NULL, token_sha256 TEXT NOT NULL UNIQUE, created_utc BIGINT NOT NULL, revoked_utc BIGINT NULL)",
+            ],
+            [],
+            []),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -70,6 +70,38 @@ internal sealed partial class SqlSession
         Query("SELECT mac1 FROM pending_loads WHERE asn = @asn AND online_counter = @counter", r => NullableInt64(r, 0), ("@asn", AsnValue(asn)), ("@counter", (long)onlineCounter))
             .FirstOrDefault() is { } mac1 ? (uint)mac1 : null;
 
+    public Clearing.Operators.OperatorAccount? FindOperatorByToken(string tokenSha256) =>
+        Single("SELECT name, role, created_utc, revoked_utc FROM operators WHERE token_sha256 = @hash", ReadOperator, ("@hash", tokenSha256));
+
+    public IReadOnlyList<Clearing.Operators.OperatorAccount> Operators() =>
+        Query("SELECT name, role, created_utc, revoked_utc FROM operators ORDER BY name", ReadOperator);
+
+    public bool AddOperator(Clearing.Operators.OperatorAccount account, string tokenSha256)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        if (Scalar("SELECT COUNT(*) FROM operators WHERE name = @name", ("@name", account.Name)) > 0)
+        {
+            return false;
+        }
+
+        Execute(
+            "INSERT INTO operators (name, role, token_sha256, created_utc, revoked_utc) VALUES (@name, @role, @hash, @created, NULL)",
+            ("@name", account.Name),
+            ("@role", (long)account.Role),
+            ("@hash", tokenSha256),
+            ("@created", Seconds(account.CreatedUtc)));
+        return true;
+    }
+
+    public bool RotateOperatorToken(string name, string tokenSha256) =>
+        Execute("UPDATE operators SET token_sha256 = @hash WHERE name = @name AND revoked_utc IS NULL", ("@hash", tokenSha256), ("@name", name)) == 1;
+
+    public bool RevokeOperator(string name, DateTimeOffset revokedUtc) =>
+        Execute("UPDATE operators SET revoked_utc = @revoked WHERE name = @name AND revoked_utc IS NULL", ("@revoked", Seconds(revokedUtc)), ("@name", name)) == 1;
+
+    private static Clearing.Operators.OperatorAccount ReadOperator(System.Data.Common.DbDataReader r) =>
+        new(r.GetString(0), (Clearing.Operators.OperatorRole)r.GetInt64(1), Instant(r.GetInt64(2)), r.IsDBNull(3) ? null : Instant(r.GetInt64(3)));
+
     public IReadOnlyList<OperatorLogEntry> OperatorLog(long afterSequence, int limit) => Query(
         $"SELECT {LogColumns} FROM operator_log WHERE sequence > @after ORDER BY sequence LIMIT @limit",
         ReadLogEntry,
