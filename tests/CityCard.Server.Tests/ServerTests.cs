@@ -109,16 +109,19 @@ public sealed partial class ServerTests : IAsyncDisposable
         using var forged = await client.SendAsync(Signed(HttpMethod.Post, "/api/cards", OutletDevice, key: new byte[16], body: Sale.Replace("21", "24", StringComparison.Ordinal)), Ct);
         using var unsigned = await client.PostAsync(new Uri("/api/cards", UriKind.Relative), new StringContent(Sale.Replace("21", "25", StringComparison.Ordinal), Encoding.UTF8, "application/json"), Ct);
 
+        using var creditsByOutlet = await client.SendAsync(Signed(HttpMethod.Get, $"/api/cards/{CardAsn}/credits", OutletDevice), Ct);
+        using var creditsByBus = await client.SendAsync(Signed(HttpMethod.Get, $"/api/cards/{CardAsn}/credits", Device), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, creditsByOutlet.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, creditsByBus.StatusCode);
         Assert.Equal(HttpStatusCode.Created, byOutlet.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, byBus.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, otherCounter.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
-        var registry = (CentreRegistry)app!.Services.GetService(typeof(CentreRegistry))!;
-        var store = (CityCard.Clearing.Storage.IClearingStore)app.Services.GetService(typeof(CityCard.Clearing.Storage.IClearingStore))!;
+        var store = (CityCard.Clearing.Storage.IClearingStore)app!.Services.GetService(typeof(CityCard.Clearing.Storage.IClearingStore))!;
         Assert.NotNull(store.Read(r => r.FindCard(new Asn(0x2144_0000_0000_0021))));
         Assert.All(new ulong[] { 0x2144_0000_0000_0022, 0x2144_0000_0000_0023, 0x2144_0000_0000_0024, 0x2144_0000_0000_0025 }, asn => Assert.Null(store.Read(r => r.FindCard(new Asn(asn)))));
-        Assert.NotNull(registry);
     }
 
     [Fact]
@@ -217,6 +220,10 @@ public sealed partial class ServerTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Contains("decision: 'maybe'", await malformed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        // The decision is in the operator log under the token's operator.
+        var log = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/operator-log?limit=50", UriKind.Relative), Ct)).RootElement;
+        var decided = log.EnumerateArray().Single(e => e.GetProperty("action").GetString() == "suspect-accept");
+        Assert.Equal(("test-supervisor", "device 42 batch 1 record 1"), (decided.GetProperty("operator").GetString(), decided.GetProperty("subject").GetString()));
     }
 
     [Fact]

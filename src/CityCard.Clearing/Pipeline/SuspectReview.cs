@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text.Json;
 using CityCard.Clearing.Ledger;
 using CityCard.Clearing.Outcomes;
 using CityCard.Clearing.Registry;
@@ -32,9 +33,17 @@ public sealed class SuspectReview
         this.clock = clock;
     }
 
-    /// <summary>Decides one suspect record, addressed by device, batch number and position in the batch.</summary>
-    public StoredRecord Decide(uint deviceId, uint batchNumber, int index, ReviewDecision decision, string reason) => store.Write(w =>
+    /// <summary>
+    /// Decides one suspect record, addressed by device, batch number and position in the batch; the decision goes into the
+    /// operator log under <paramref name="reviewer"/>, in the same transaction.
+    /// </summary>
+    public StoredRecord Decide(uint deviceId, uint batchNumber, int index, ReviewDecision decision, string reason, string reviewer) => store.Write(w =>
     {
+        if (string.IsNullOrWhiteSpace(reviewer))
+        {
+            throw new ClearingInputException("review: the reviewer is required");
+        }
+
         if (string.IsNullOrWhiteSpace(reason))
         {
             throw new ClearingInputException("review: a reason is required");
@@ -61,6 +70,14 @@ public sealed class SuspectReview
             _ => throw new ClearingInputException($"review: unknown decision {decision}"),
         };
         w.SaveReview(review);
+        w.AppendOperatorLog(
+            reviewer.Trim(),
+            decision == ReviewDecision.Accept ? "suspect-accept" : "suspect-reject",
+            $"device {deviceId} batch {batchNumber} record {index}",
+            now,
+            JsonSerializer.Serialize(new { card = record.Key.Asn.ToString(), outcome = "suspect", reason = record.Reason.Name(), amountFen = record.AmountFen }),
+            JsonSerializer.Serialize(new { outcome = review.Record.Outcome.Name(), reason = review.Record.Reason.Name(), note = review.Note }),
+            $"review-{deviceId}-{batchNumber}-{index}");
         return stored with { Record = review.Record };
     });
 

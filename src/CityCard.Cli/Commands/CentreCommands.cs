@@ -260,8 +260,9 @@ internal static class CentreCommands
         var record = Options.Required("--record", "the record's position in the batch, from 0 (as 'centre records' lists it)");
         var decision = Options.Required("--decision", "accept or reject");
         var reason = Options.Required("--reason", "why, in words (stored with the decision)");
+        var reviewer = Options.Optional("--operator", "who decides, for the operator log (default cli:<login name>)");
         return new Command("review", "Decide a suspect record: accept (it is posted) or reject, with a reason.")
-            .With(db, device, batch, record, decision, reason)
+            .With(db, device, batch, record, decision, reason, reviewer)
             .Does(parse =>
             {
                 var deviceId = (uint)Arguments.Integer(parse.GetValue(device), "--device", 0, uint.MaxValue);
@@ -274,7 +275,7 @@ internal static class CentreCommands
                     var other => throw new UsageException($"--decision: '{other}' is not accept or reject"),
                 };
                 using var store = ClearingCommands.Open(parse.GetValue(db));
-                var stored = ClearingCommands.Run(() => new Clearing.Pipeline.SuspectReview(store, TimeProvider.System).Decide(deviceId, batchNumber, index, choice, parse.GetValue(reason)!));
+                var stored = ClearingCommands.Run(() => new Clearing.Pipeline.SuspectReview(store, TimeProvider.System).Decide(deviceId, batchNumber, index, choice, parse.GetValue(reason)!, parse.GetValue(reviewer) ?? "cli:" + Environment.UserName));
                 context.Out.WriteLine($"device {deviceId} batch {batchNumber} record {index}: {stored.Record.Outcome.Name()} ({stored.Record.Reason.Name()})");
                 return ExitCodes.Ok;
             });

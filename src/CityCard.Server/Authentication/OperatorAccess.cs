@@ -12,14 +12,14 @@ namespace CityCard.Server.Authentication;
 /// counter work) may call it instead of an operator.
 /// </summary>
 /// <param name="Role">The least role that may call it.</param>
-/// <param name="Devices">Whether a request signed by a device (<see cref="DeviceSignature"/>) is accepted instead.</param>
+/// <param name="Devices">Whether a request signed by an active top-up outlet device (<see cref="DeviceSignature"/>) is accepted instead.</param>
 public sealed record OperatorAccess(OperatorRole Role, bool Devices = false);
 
 /// <summary>
 /// Back-office authentication. Every endpoint marked with <see cref="OperatorAccess"/> needs
 /// <c>Authorization: Bearer cco_…</c> with the token of an operator whose role is high enough (401 without a valid token,
-/// 403 with too low a role), or, where the mark allows it, a request signed by a registered device (checked here for every
-/// method, and again by the endpoint, which decides what that device may do). Endpoints without the mark authenticate
+/// 403 with too low a role), or, where the mark allows it, a request signed by an active top-up outlet (checked here for
+/// every method; the endpoint then checks that the outlet works at its own operator's counter). Endpoints without the mark authenticate
 /// themselves (batch upload by file MAC, loads and parameter downloads by device signature, payment notifications by the
 /// gateway's HMAC) or are public (the API documentation, the product catalogue).
 /// </summary>
@@ -66,10 +66,17 @@ public static class OperatorAuthentication
 
             request.Body.Position = 0;
             var services = context.RequestServices;
-            var (_, refused) = await DeviceEndpoints.AuthenticateAsync(request, services.GetRequiredService<IClearingStore>(), services.GetRequiredService<ServerOptions>(), body!);
+            var (device, refused) = await DeviceEndpoints.AuthenticateAsync(request, services.GetRequiredService<IClearingStore>(), services.GetRequiredService<ServerOptions>(), body!);
             if (refused is not null)
             {
                 await refused.ExecuteAsync(context);
+                return;
+            }
+
+            // Counter work is an outlet's: no other kind of device may do it or read what it reads.
+            if (device!.Kind != Records.DeviceKind.TopUpOutlet || device.Status != Clearing.Registry.DeviceStatus.Active)
+            {
+                await Refuse(context, StatusCodes.Status403Forbidden, "Not an outlet", $"device {device.DeviceId} is not an active top-up outlet");
                 return;
             }
 
@@ -81,7 +88,7 @@ public static class OperatorAuthentication
         if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            await Refuse(context, StatusCodes.Status401Unauthorized, "Operator not authenticated", $"this endpoint needs an operator's token (Authorization: Bearer cco_…; see citycard operator add){(access.Devices ? " or a signed outlet device request" : string.Empty)}");
+            await Refuse(context, StatusCodes.Status401Unauthorized, "Operator not authenticated", $"this endpoint needs an operator's token (Authorization: Bearer cco_…; see citycard centre operator add){(access.Devices ? " or a signed outlet device request" : string.Empty)}");
             return;
         }
 

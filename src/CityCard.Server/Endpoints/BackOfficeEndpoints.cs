@@ -138,7 +138,7 @@ internal static class BackOfficeEndpoints
             return RequestBody.BadRequest($"decision: '{decision.Decision}' is not accept or reject");
         }
 
-        var stored = review.Decide(device, batch, index, choice.Value, decision.Reason ?? string.Empty);
+        var stored = review.Decide(device, batch, index, choice.Value, decision.Reason ?? string.Empty, OperatorAuthentication.Current(request.HttpContext)!.Name);
         return TypedResults.Ok(RecordView(stored));
     }
 

@@ -22,12 +22,16 @@ public sealed class ReviewTests(PostgresServer server)
         world.Ingest(BusDevice, 1, card.Purchase(200, BusTerminal, BusCompany, At(8)), card.Purchase(100, BusTerminal, BusCompany, At(23), DiscountKind.Concession, 200));
         var review = new SuspectReview(world.Database.Store, world.Clock);
 
-        var accepted = review.Decide(BusDevice, 1, 1, ReviewDecision.Accept, "terminal clock was 5 hours fast; confirmed with the operator");
+        var accepted = review.Decide(BusDevice, 1, 1, ReviewDecision.Accept, "terminal clock was 5 hours fast; confirmed with the operator", "inspector");
 
         Assert.Equal(ReasonCode.AcceptedOnReview, accepted.Record.Reason);
         Assert.Equal([ReasonCode.Cleared, ReasonCode.AcceptedOnReview], world.Database.Store.Read(r => r.CardHistory(card.Asn)).Select(s => s.Record.Reason));
         Assert.Equal(card.Balance, world.Card(card).ShadowBalanceFen);
         Assert.Equal(2, world.Card(card).OfflineNext);
+        var logged = Assert.Single(world.Database.Store.Read(r => r.OperatorLog(0, 10)));
+        Assert.Equal(("inspector", "suspect-accept", $"device {BusDevice} batch 1 record 1"), (logged.Operator, logged.Action, logged.Subject));
+        Assert.Contains("\"outcome\":\"suspect\"", logged.Before, StringComparison.Ordinal);
+        Assert.Contains("terminal clock was 5 hours fast", logged.After, StringComparison.Ordinal);
         PipelineTests.AssertAuditOk(world);
         var (report, _) = world.Settlement.Settle(Today);
         var bus = report.Statements.Single(s => s.MerchantId == BusCompany);
@@ -45,11 +49,11 @@ public sealed class ReviewTests(PostgresServer server)
         world.Ingest(BusDevice, 1, card.Purchase(100, BusTerminal, BusCompany, At(23)));
         var review = new SuspectReview(world.Database.Store, world.Clock);
 
-        var rejected = review.Decide(BusDevice, 1, 0, ReviewDecision.Reject, "not ours");
+        var rejected = review.Decide(BusDevice, 1, 0, ReviewDecision.Reject, "not ours", "inspector");
 
         Assert.Equal(RecordOutcome.Rejected, rejected.Record.Outcome);
         Assert.Equal(5_000, world.Card(card).ShadowBalanceFen);
-        var again = Assert.Throws<ClearingInputException>(() => review.Decide(BusDevice, 1, 0, ReviewDecision.Accept, "changed my mind"));
+        var again = Assert.Throws<ClearingInputException>(() => review.Decide(BusDevice, 1, 0, ReviewDecision.Accept, "changed my mind", "inspector"));
         Assert.Contains("only suspect records are reviewed", again.Message, StringComparison.Ordinal);
         PipelineTests.AssertAuditOk(world);
     }
@@ -65,11 +69,11 @@ public sealed class ReviewTests(PostgresServer server)
         world.Ingest(BusDevice, 2, card.Purchase(100, BusTerminal, BusCompany, At(23)));
         var review = new SuspectReview(world.Database.Store, world.Clock);
 
-        var clone = Assert.Throws<ClearingInputException>(() => review.Decide(BusDevice, 1, 1, ReviewDecision.Accept, "looks fine"));
-        var missing = Assert.Throws<ClearingInputException>(() => review.Decide(BusDevice, 1, 7, ReviewDecision.Accept, "looks fine"));
-        var noReason = Assert.Throws<ClearingInputException>(() => review.Decide(BusDevice, 1, 1, ReviewDecision.Reject, " "));
+        var clone = Assert.Throws<ClearingInputException>(() => review.Decide(BusDevice, 1, 1, ReviewDecision.Accept, "looks fine", "inspector"));
+        var missing = Assert.Throws<ClearingInputException>(() => review.Decide(BusDevice, 1, 7, ReviewDecision.Accept, "looks fine", "inspector"));
+        var noReason = Assert.Throws<ClearingInputException>(() => review.Decide(BusDevice, 1, 1, ReviewDecision.Reject, " ", "inspector"));
         world.Settlement.Settle(Today);
-        var settled = Assert.Throws<ClearingInputException>(() => review.Decide(BusDevice, 2, 0, ReviewDecision.Accept, "late"));
+        var settled = Assert.Throws<ClearingInputException>(() => review.Decide(BusDevice, 2, 0, ReviewDecision.Accept, "late", "inspector"));
 
         Assert.Contains("cloned record cannot be accepted", clone.Message, StringComparison.Ordinal);
         Assert.Contains("has no record 7", missing.Message, StringComparison.Ordinal);
