@@ -79,9 +79,10 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
             using var many = Prepare(handle, RowsPerInsert);
             for (var group = 0; group < groups; group++)
             {
+                var pointer = SqliteNative.Pointer(many);
                 for (var row = 0; row < RowsPerInsert; row++)
                 {
-                    BindRecord(many, row * RecordColumnCount, batchId, records[next++]);
+                    BindRecord(handle, pointer, row * RecordColumnCount, batchId, records[next++]);
                 }
 
                 Step(handle, many);
@@ -93,7 +94,7 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
             using var one = Prepare(handle, 1);
             while (next < records.Count)
             {
-                BindRecord(one, 0, batchId, records[next++]);
+                BindRecord(handle, SqliteNative.Pointer(one), 0, batchId, records[next++]);
                 Step(handle, one);
             }
         }
@@ -256,26 +257,35 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         return statement;
     }
 
-    private static void BindRecord(sqlite3_stmt statement, int at, long batchId, ClearedRecord r)
+    // Through SqliteNative by the statement's pointer (the hot path); a failed bind names its column's position.
+    private static void BindRecord(sqlite3 handle, IntPtr statement, int at, long batchId, ClearedRecord r)
     {
-        raw.sqlite3_bind_int64(statement, at + 1, batchId);
-        raw.sqlite3_bind_int64(statement, at + 2, r.Index);
-        raw.sqlite3_bind_int64(statement, at + 3, unchecked((long)r.Key.Asn.Value));
-        raw.sqlite3_bind_int64(statement, at + 4, (long)r.Key.Kind);
-        raw.sqlite3_bind_int64(statement, at + 5, r.Key.Counter);
-        raw.sqlite3_bind_int64(statement, at + 6, r.Order.Time);
-        raw.sqlite3_bind_int64(statement, at + 7, (long)r.Kind);
-        raw.sqlite3_bind_int64(statement, at + 8, (long)r.Reason);
-        raw.sqlite3_bind_int64(statement, at + 9, (long)r.Outcome);
-        raw.sqlite3_bind_int64(statement, at + 10, r.AmountFen);
-        raw.sqlite3_bind_int64(statement, at + 11, r.BalanceBeforeFen);
-        raw.sqlite3_bind_int64(statement, at + 12, r.BalanceAfterFen);
-        raw.sqlite3_bind_int64(statement, at + 13, r.PartyId);
-        raw.sqlite3_bind_int64(statement, at + 14, r.FullFareFen);
-        raw.sqlite3_bind_int64(statement, at + 15, r.SubsidyFen);
-        raw.sqlite3_bind_int64(statement, at + 16, r.CommissionFen);
-        raw.sqlite3_bind_int64(statement, at + 17, r.CommissionBps);
-        raw.sqlite3_bind_blob(statement, at + 18, r.Raw);
+        var failed = raw.SQLITE_OK;
+        void Int(int column, long value)
+        {
+            var code = SqliteNative.BindInt64(statement, at + column, value);
+            failed = failed == raw.SQLITE_OK ? code : failed;
+        }
+
+        Int(1, batchId);
+        Int(2, r.Index);
+        Int(3, unchecked((long)r.Key.Asn.Value));
+        Int(4, (long)r.Key.Kind);
+        Int(5, r.Key.Counter);
+        Int(6, r.Order.Time);
+        Int(7, (long)r.Kind);
+        Int(8, (long)r.Reason);
+        Int(9, (long)r.Outcome);
+        Int(10, r.AmountFen);
+        Int(11, r.BalanceBeforeFen);
+        Int(12, r.BalanceAfterFen);
+        Int(13, r.PartyId);
+        Int(14, r.FullFareFen);
+        Int(15, r.SubsidyFen);
+        Int(16, r.CommissionFen);
+        Int(17, r.CommissionBps);
+        var blob = SqliteNative.BindBlob(statement, at + 18, r.Raw);
+        Check(handle, failed == raw.SQLITE_OK ? blob : failed);
     }
 
     private static void Step(sqlite3 handle, sqlite3_stmt statement)
