@@ -111,11 +111,11 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         {
             foreach (var asn in asns.OrderBy(a => unchecked((long)a.Value)))
             {
-                raw.sqlite3_bind_int64(statement, 1, unchecked((long)asn.Value));
+                SqliteNative.BindInt64(SqliteNative.Pointer(statement), 1, unchecked((long)asn.Value));
                 var step = raw.sqlite3_step(statement);
                 if (step == raw.SQLITE_ROW)
                 {
-                    cards[asn] = ReadCard(statement);
+                    cards[asn] = ReadCard(SqliteNative.Pointer(statement));
                 }
                 else if (step != raw.SQLITE_DONE)
                 {
@@ -137,36 +137,37 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         Check(handle, raw.sqlite3_prepare_v2(handle, $"UPDATE cards SET {assignments} WHERE asn = ?1", out var statement));
         using (statement)
         {
+            var pointer = SqliteNative.Pointer(statement);
             foreach (var c in cards.OrderBy(c => unchecked((long)c.Asn.Value)))
             {
-                raw.sqlite3_bind_int64(statement, 1, unchecked((long)c.Asn.Value));
-                raw.sqlite3_bind_int64(statement, 2, c.City.Value);
-                raw.sqlite3_bind_int64(statement, 3, c.CardType);
-                raw.sqlite3_bind_int64(statement, 4, (long)c.Status);
-                raw.sqlite3_bind_int64(statement, 5, c.DepositFen);
-                raw.sqlite3_bind_int64(statement, 6, c.OpeningBalanceFen);
-                raw.sqlite3_bind_int64(statement, 7, c.ShadowBalanceFen);
-                raw.sqlite3_bind_int64(statement, 8, c.ChainBalanceFen);
-                raw.sqlite3_bind_int64(statement, 9, c.ChainTip.Time);
-                raw.sqlite3_bind_int64(statement, 10, (long)c.ChainTip.Kind);
-                raw.sqlite3_bind_int64(statement, 11, c.ChainTip.Counter);
-                raw.sqlite3_bind_int64(statement, 12, c.OfflineStart);
-                raw.sqlite3_bind_int64(statement, 13, c.OfflineNext);
-                raw.sqlite3_bind_int64(statement, 14, c.OfflineSeenNext);
-                raw.sqlite3_bind_int64(statement, 15, c.OnlineStart);
-                raw.sqlite3_bind_int64(statement, 16, c.OnlineNext);
-                raw.sqlite3_bind_int64(statement, 17, c.OnlineSeenNext);
-                raw.sqlite3_bind_int64(statement, 18, c.OpenGaps);
+                SqliteNative.BindInt64(pointer, 1, unchecked((long)c.Asn.Value));
+                SqliteNative.BindInt64(pointer, 2, c.City.Value);
+                SqliteNative.BindInt64(pointer, 3, c.CardType);
+                SqliteNative.BindInt64(pointer, 4, (long)c.Status);
+                SqliteNative.BindInt64(pointer, 5, c.DepositFen);
+                SqliteNative.BindInt64(pointer, 6, c.OpeningBalanceFen);
+                SqliteNative.BindInt64(pointer, 7, c.ShadowBalanceFen);
+                SqliteNative.BindInt64(pointer, 8, c.ChainBalanceFen);
+                SqliteNative.BindInt64(pointer, 9, c.ChainTip.Time);
+                SqliteNative.BindInt64(pointer, 10, (long)c.ChainTip.Kind);
+                SqliteNative.BindInt64(pointer, 11, c.ChainTip.Counter);
+                SqliteNative.BindInt64(pointer, 12, c.OfflineStart);
+                SqliteNative.BindInt64(pointer, 13, c.OfflineNext);
+                SqliteNative.BindInt64(pointer, 14, c.OfflineSeenNext);
+                SqliteNative.BindInt64(pointer, 15, c.OnlineStart);
+                SqliteNative.BindInt64(pointer, 16, c.OnlineNext);
+                SqliteNative.BindInt64(pointer, 17, c.OnlineSeenNext);
+                SqliteNative.BindInt64(pointer, 18, c.OpenGaps);
                 if (c.BlacklistedVersion is { } listed)
                 {
-                    raw.sqlite3_bind_int64(statement, 19, listed);
+                    SqliteNative.BindInt64(pointer, 19, listed);
                 }
                 else
                 {
-                    raw.sqlite3_bind_null(statement, 19);
+                    SqliteNative.BindNull(pointer, 19);
                 }
 
-                raw.sqlite3_bind_int64(statement, 20, SqlSession.Seconds(c.RegisteredUtc));
+                SqliteNative.BindInt64(pointer, 20, SqlSession.Seconds(c.RegisteredUtc));
                 Step(handle, statement);
             }
         }
@@ -182,9 +183,10 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
             using var many = PreparePostings(handle, RowsPerInsert);
             for (var group = 0; group < groups; group++)
             {
+                var pointer = SqliteNative.Pointer(many);
                 for (var row = 0; row < RowsPerInsert; row++)
                 {
-                    BindPosting(many, row * 5, transactionId, next, postings[next]);
+                    BindPosting(pointer, row * 5, transactionId, next, postings[next]);
                     next++;
                 }
 
@@ -197,7 +199,7 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
             using var one = PreparePostings(handle, 1);
             while (next < postings.Count)
             {
-                BindPosting(one, 0, transactionId, next, postings[next]);
+                BindPosting(SqliteNative.Pointer(one), 0, transactionId, next, postings[next]);
                 next++;
                 Step(handle, one);
             }
@@ -212,36 +214,36 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
     }
 
     // Lines are numbered from 1 in the order given.
-    private static void BindPosting(sqlite3_stmt statement, int at, long transactionId, int index, Posting posting)
+    private static void BindPosting(IntPtr statement, int at, long transactionId, int index, Posting posting)
     {
-        raw.sqlite3_bind_int64(statement, at + 1, transactionId);
-        raw.sqlite3_bind_int64(statement, at + 2, index + 1L);
-        raw.sqlite3_bind_int64(statement, at + 3, (long)posting.Account.Kind);
-        raw.sqlite3_bind_int64(statement, at + 4, posting.Account.Sub);
-        raw.sqlite3_bind_int64(statement, at + 5, posting.AmountFen);
+        SqliteNative.BindInt64(statement, at + 1, transactionId);
+        SqliteNative.BindInt64(statement, at + 2, index + 1L);
+        SqliteNative.BindInt64(statement, at + 3, (long)posting.Account.Kind);
+        SqliteNative.BindInt64(statement, at + 4, posting.Account.Sub);
+        SqliteNative.BindInt64(statement, at + 5, posting.AmountFen);
     }
 
     // The columns of SqlSession.CardColumns, as SqlSession.ReadCard maps them.
-    private static CardAccount ReadCard(sqlite3_stmt r) => new()
+    private static CardAccount ReadCard(IntPtr r) => new()
     {
-        Asn = SqlSession.AsnOf(raw.sqlite3_column_int64(r, 0)),
-        City = new CityCode((ushort)raw.sqlite3_column_int64(r, 1)),
-        CardType = (byte)raw.sqlite3_column_int64(r, 2),
-        Status = (CardStatus)raw.sqlite3_column_int64(r, 3),
-        DepositFen = raw.sqlite3_column_int64(r, 4),
-        OpeningBalanceFen = raw.sqlite3_column_int64(r, 5),
-        ShadowBalanceFen = raw.sqlite3_column_int64(r, 6),
-        ChainBalanceFen = raw.sqlite3_column_int64(r, 7),
-        ChainTip = new OrderKey(raw.sqlite3_column_int64(r, 8), (CounterKind)raw.sqlite3_column_int64(r, 9), raw.sqlite3_column_int64(r, 10)),
-        OfflineStart = (int)raw.sqlite3_column_int64(r, 11),
-        OfflineNext = (int)raw.sqlite3_column_int64(r, 12),
-        OfflineSeenNext = (int)raw.sqlite3_column_int64(r, 13),
-        OnlineStart = (int)raw.sqlite3_column_int64(r, 14),
-        OnlineNext = (int)raw.sqlite3_column_int64(r, 15),
-        OnlineSeenNext = (int)raw.sqlite3_column_int64(r, 16),
-        OpenGaps = (int)raw.sqlite3_column_int64(r, 17),
-        BlacklistedVersion = raw.sqlite3_column_type(r, 18) == raw.SQLITE_NULL ? null : (uint)raw.sqlite3_column_int64(r, 18),
-        RegisteredUtc = SqlSession.Instant(raw.sqlite3_column_int64(r, 19)),
+        Asn = SqlSession.AsnOf(SqliteNative.ColumnInt64(r, 0)),
+        City = new CityCode((ushort)SqliteNative.ColumnInt64(r, 1)),
+        CardType = (byte)SqliteNative.ColumnInt64(r, 2),
+        Status = (CardStatus)SqliteNative.ColumnInt64(r, 3),
+        DepositFen = SqliteNative.ColumnInt64(r, 4),
+        OpeningBalanceFen = SqliteNative.ColumnInt64(r, 5),
+        ShadowBalanceFen = SqliteNative.ColumnInt64(r, 6),
+        ChainBalanceFen = SqliteNative.ColumnInt64(r, 7),
+        ChainTip = new OrderKey(SqliteNative.ColumnInt64(r, 8), (CounterKind)SqliteNative.ColumnInt64(r, 9), SqliteNative.ColumnInt64(r, 10)),
+        OfflineStart = (int)SqliteNative.ColumnInt64(r, 11),
+        OfflineNext = (int)SqliteNative.ColumnInt64(r, 12),
+        OfflineSeenNext = (int)SqliteNative.ColumnInt64(r, 13),
+        OnlineStart = (int)SqliteNative.ColumnInt64(r, 14),
+        OnlineNext = (int)SqliteNative.ColumnInt64(r, 15),
+        OnlineSeenNext = (int)SqliteNative.ColumnInt64(r, 16),
+        OpenGaps = (int)SqliteNative.ColumnInt64(r, 17),
+        BlacklistedVersion = SqliteNative.ColumnType(r, 18) == raw.SQLITE_NULL ? null : (uint)SqliteNative.ColumnInt64(r, 18),
+        RegisteredUtc = SqlSession.Instant(SqliteNative.ColumnInt64(r, 19)),
     };
 
     // OR FAIL rather than the default ABORT: a multi-row INSERT under ABORT needs a statement journal, a copy of every page
