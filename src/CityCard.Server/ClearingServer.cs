@@ -35,7 +35,17 @@ public static class ClearingServer
                 statusCode: StatusCodes.Status429TooManyRequests,
                 title: "Too many requests").ExecuteAsync(rejected.HttpContext));
         });
-        builder.Services.AddOpenApi("v1");
+        builder.Services.AddOpenApi("v1", openApi => openApi.AddOperationTransformer((operation, context, _) =>
+        {
+            // Who may call it, in the reference: the role an operator's token needs, or that a signed outlet may.
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<Authentication.OperatorAccess>().FirstOrDefault() is { } access)
+            {
+                var who = $"Needs `Authorization: Bearer cco_…` of a {Clearing.Operators.OperatorDirectory.Name(access.Role)} or above{(access.Devices ? ", or a request signed by an active top-up outlet" : string.Empty)}; 401 without a valid token, 403 with too low a role.";
+                operation.Description = string.IsNullOrEmpty(operation.Description) ? who : operation.Description + "\n\n" + who;
+            }
+
+            return Task.CompletedTask;
+        }));
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
         var store = ClearingStores.Open(options.Database);
         builder.Services.AddSingleton(options);

@@ -197,7 +197,10 @@ public sealed partial class ServerTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badDate.StatusCode);
         Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
-        Assert.Contains("/api/batches", await openApi.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var document = await openApi.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("/api/batches", document, StringComparison.Ordinal);
+        Assert.Contains("Needs `Authorization: Bearer cco_…` of a supervisor or above", document, StringComparison.Ordinal);
+        Assert.Contains("or a request signed by an active top-up outlet", document, StringComparison.Ordinal);
         var docs = await client.GetStringAsync(new Uri("/api/docs", UriKind.Relative), Ct);
         Assert.Contains("/api/openapi/v1.json", docs, StringComparison.Ordinal);
         Assert.DoesNotContain("https://", docs, StringComparison.Ordinal);
