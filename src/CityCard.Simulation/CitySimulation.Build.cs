@@ -27,7 +27,10 @@ public sealed partial class CitySimulation
     private void Build()
     {
         RegisterOperators();
-        var parameters = ParameterFile.Sign(Parameters(), ParameterSigningKey.Demo());
+        // The city's fares, concessions, discounts and doors become the centre's parameter content; every terminal is
+        // installed with the centre's first published file, and later versions come from the centre's publisher too.
+        publisher.SetContent(System.Text.Encoding.UTF8.GetBytes(Server.Parameters.ParameterPublisher.FormatContent(Parameters())), "the simulated city");
+        var parameters = publisher.FullFile(publisher.Publish()).File;
         var random = Stream("devices");
         for (var route = 0; route < preset.BusRoutes; route++)
         {
@@ -215,7 +218,7 @@ public sealed partial class CitySimulation
 
     private TerminalParameters Parameters() => new()
     {
-        Version = parameterVersion,
+        Version = 1,
         PublishedUtc = clock.GetUtcNow(),
         BlacklistVersion = store.Read(r => r.Blacklist(0)).Select(e => e.Version).DefaultIfEmpty(0u).Max(),
         Blacklist = store.Read(r => r.Blacklist(0))

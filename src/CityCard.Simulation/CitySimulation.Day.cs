@@ -251,13 +251,12 @@ public sealed partial class CitySimulation
             Truth.LossReports++;
         }
 
-        // The centre publishes a new parameter version with the blacklist; terminals pick it up during the afternoon.
-        parameterVersion++;
-        var file = ParameterFile.Sign(Parameters(), ParameterSigningKey.Demo());
+        // The centre publishes a new parameter version with the blacklist; terminals ask for it during the afternoon.
+        var publication = publisher.Publish();
         var r = Stream("pickup", dayIndex);
         foreach (var terminal in terminals)
         {
-            terminal.PendingParameters = file;
+            terminal.PendingParameters = publication.Version;
             terminal.BlacklistPickupMinute = (12 * 60) + r.Next(8 * 60);
             nextPickupSecond = Math.Min(nextPickupSecond, terminal.BlacklistPickupMinute * 60);
         }
@@ -274,18 +273,18 @@ public sealed partial class CitySimulation
         nextPickupSecond = int.MaxValue;
         foreach (var terminal in terminals)
         {
-            if (terminal.PendingParameters is { } file && second >= terminal.BlacklistPickupMinute * 60)
+            if (terminal.PendingParameters is not null && second >= terminal.BlacklistPickupMinute * 60)
             {
-                var installed = terminal.Core.InstallParameters(file);
-                terminal.PendingParameters = null;
-                // The pickup log is what a loss statement reads ("when did this terminal learn of the loss").
-                var pickedUp = DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().ToUnixTimeSeconds());
-                store.Write(w =>
+                // As a terminal asks over HTTP: the centre answers with a delta (or the full file) and logs the pickup,
+                // which is what a loss statement reads ("when did this terminal learn of the loss").
+                var device = store.Read(w => w.FindDevice(terminal.DeviceId))!;
+                var answer = publisher.Serve(device, terminal.Core.Parameters.Version);
+                if (answer.File is { } file)
                 {
-                    w.NoteBlacklistVersion(terminal.DeviceId, installed.BlacklistVersion);
-                    w.NoteParameterPickup(new Clearing.Parameters.ParameterPickup(terminal.DeviceId, installed.Version, installed.BlacklistVersion, false, pickedUp));
-                    return 0;
-                });
+                    terminal.Core.InstallParameters(file);
+                }
+
+                terminal.PendingParameters = null;
             }
             else if (terminal.PendingParameters is not null)
             {

@@ -77,7 +77,7 @@ public sealed partial class CitySimulation : IDisposable
     private readonly Clearing.Lifecycle.OnlineTopUps topUps;
     private readonly HashSet<long> creditIds = [];
     private readonly string billsPath;
-    private uint parameterVersion = 1;
+    private readonly Server.Parameters.ParameterPublisher publisher;
     private int nextPickupSecond = int.MaxValue;
     private long nextSerial = 1;
 
@@ -100,6 +100,7 @@ public sealed partial class CitySimulation : IDisposable
         catalog = catalog.WithPolicy(catalog.Policy with { WaitingPeriodDays = preset.LossWaitingDays });
         lifecycle = new Clearing.Lifecycle.CardLifecycle(store, catalog, clock);
         topUps = new Clearing.Lifecycle.OnlineTopUps(store, catalog.Policy, clock);
+        publisher = new Server.Parameters.ParameterPublisher(store, ParameterSigningKey.Demo(), clock);
         Directory.CreateDirectory(output);
         billsPath = Path.Combine(output, "bills.json");
         Build();

@@ -63,6 +63,12 @@ public sealed class SimulationTests : IDisposable
         var pickups = store.Read(r => r.ParameterPickups(null, 10_000));
         Assert.NotEmpty(pickups);
         Assert.All(pickups, p => Assert.True(p.BlacklistVersion > 0));
+        // The centre's publisher served them: content set once, a version per day with losses, deltas after the first.
+        Assert.Equal(1u, store.Read(r => r.LatestParameterContent())!.ContentVersion);
+        var latest = store.Read(r => r.LatestParameterPublication())!;
+        Assert.True(latest.Version > 1);
+        Assert.Contains(pickups, p => p.Delta);
+        Assert.All(pickups, p => Assert.NotNull(store.Read(r => r.FindParameterPublication(p.Version))));
     }
 
     [Fact]

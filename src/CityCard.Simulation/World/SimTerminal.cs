@@ -44,8 +44,8 @@ internal sealed class SimTerminal(uint deviceId, DeviceKind kind, uint operatorI
     /// <summary>Simulated minute of the day when this terminal picks up today's blacklist.</summary>
     public int BlacklistPickupMinute { get; set; }
 
-    /// <summary>The blacklist version waiting to be installed at <see cref="BlacklistPickupMinute"/>.</summary>
-    public byte[]? PendingParameters { get; set; }
+    /// <summary>The parameter version the centre published for it to fetch at <see cref="BlacklistPickupMinute"/>.</summary>
+    public uint? PendingParameters { get; set; }
 
     public PurchaseTerminal? Purchase { get; set; }
 }
