@@ -73,6 +73,9 @@ public sealed partial class ServerTests : IAsyncDisposable
         var oldClerk = await Send(HttpMethod.Get, $"/api/cards/{CardAsn}", tokens["test-clerk"]);
         var newClerk = await Send(HttpMethod.Get, $"/api/cards/{CardAsn}", rotated);
         var publicCatalogue = await Send(HttpMethod.Get, "/api/products", null);
+        using var lowerCase = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/audit", UriKind.Relative));
+        lowerCase.Headers.TryAddWithoutValidation("Authorization", "bearer " + tokens["test-supervisor"]);
+        var lowerCaseScheme = (await client.SendAsync(lowerCase, Ct)).StatusCode;
 
         Assert.Equal((HttpStatusCode.Unauthorized, "Bearer"), (none.Status, none.Challenge));
         Assert.Contains("operator's token", none.Body, StringComparison.Ordinal);
@@ -84,6 +87,7 @@ public sealed partial class ServerTests : IAsyncDisposable
         Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.Forbidden), (clerkSettles.Status, clerkReviews.Status));
         Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.OK), (revoked.Status, oldClerk.Status, newClerk.Status));
         Assert.Equal(HttpStatusCode.OK, publicCatalogue.Status);
+        Assert.Equal(HttpStatusCode.OK, lowerCaseScheme);
         // Nothing was settled by the refused requests; the token hashes, not the tokens, are stored.
         Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Get, "/api/settlements/2026-11-20", tokens["test-supervisor"])).Status);
         var stored = new SqliteConnection("Data Source=" + Path.Combine(directory, "centre.db"));

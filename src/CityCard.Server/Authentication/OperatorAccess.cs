@@ -85,7 +85,8 @@ public static class OperatorAuthentication
         }
 
         var header = request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        // The scheme name is case-insensitive (RFC 9110).
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await Refuse(context, StatusCodes.Status401Unauthorized, "Operator not authenticated", $"this endpoint needs an operator's token (Authorization: Bearer cco_…; see citycard centre operator add){(access.Devices ? " or a signed outlet device request" : string.Empty)}");

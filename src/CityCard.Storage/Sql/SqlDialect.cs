@@ -86,17 +86,26 @@ internal abstract class SqlDialect
 
     public virtual void InsertPostings(SqlSession session, long transactionId, IReadOnlyList<Clearing.Ledger.Posting> postings)
     {
-        using var command = session.Prepare("INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (@id, @line, @account, @sub, @amount)", "@id", "@line", "@account", "@sub", "@amount");
+        using var command = PreparePosting(session);
         var line = 0L;
         foreach (var posting in postings)
         {
-            command.Parameters[0].Value = transactionId;
-            command.Parameters[1].Value = ++line;
-            command.Parameters[2].Value = (long)posting.Account.Kind;
-            command.Parameters[3].Value = posting.Account.Sub;
-            command.Parameters[4].Value = posting.AmountFen;
-            command.ExecuteNonQuery();
+            InsertPosting(command, transactionId, ++line, posting);
         }
+    }
+
+    // One posting line through a command from PreparePosting.
+    private static DbCommand PreparePosting(SqlSession session) =>
+        session.Prepare("INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (@id, @line, @account, @sub, @amount)", "@id", "@line", "@account", "@sub", "@amount");
+
+    private static void InsertPosting(DbCommand command, long transactionId, long line, Clearing.Ledger.Posting posting)
+    {
+        command.Parameters[0].Value = transactionId;
+        command.Parameters[1].Value = line;
+        command.Parameters[2].Value = (long)posting.Account.Kind;
+        command.Parameters[3].Value = posting.Account.Sub;
+        command.Parameters[4].Value = posting.AmountFen;
+        command.ExecuteNonQuery();
     }
 
     /// <summary>
@@ -108,7 +117,7 @@ internal abstract class SqlDialect
         var columns = SqlSession.CardColumns.Split(", ").Select(c => "@" + c).ToArray();
         using var card = session.Prepare($"INSERT INTO cards ({SqlSession.CardColumns}) VALUES ({string.Join(", ", columns)})", columns);
         using var ledger = session.Prepare("INSERT INTO ledger_transactions (transaction_id, kind, business_date, reference, reverses) VALUES (@id, @kind, @day, @reference, @reverses)", "@id", "@kind", "@day", "@reference", "@reverses");
-        using var posting = session.Prepare("INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (@id, @line, @account, @sub, @amount)", "@id", "@line", "@account", "@sub", "@amount");
+        using var posting = PreparePosting(session);
         for (var i = 0; i < cards.Count; i++)
         {
             var values = SqlSession.CardValues(cards[i]);
@@ -129,12 +138,7 @@ internal abstract class SqlDialect
             var line = 0L;
             foreach (var p in sale.Postings)
             {
-                posting.Parameters[0].Value = id;
-                posting.Parameters[1].Value = ++line;
-                posting.Parameters[2].Value = (long)p.Account.Kind;
-                posting.Parameters[3].Value = p.Account.Sub;
-                posting.Parameters[4].Value = p.AmountFen;
-                posting.ExecuteNonQuery();
+                InsertPosting(posting, id, ++line, p);
             }
         }
     }

@@ -77,9 +77,9 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         if (groups > 0)
         {
             using var many = Prepare(handle, RowsPerInsert);
+            var pointer = SqliteNative.Pointer(many);
             for (var group = 0; group < groups; group++)
             {
-                var pointer = SqliteNative.Pointer(many);
                 for (var row = 0; row < RowsPerInsert; row++)
                 {
                     BindRecord(handle, pointer, row * RecordColumnCount, batchId, records[next++]);
@@ -92,9 +92,10 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         if (next < records.Count)
         {
             using var one = Prepare(handle, 1);
+            var pointer = SqliteNative.Pointer(one);
             while (next < records.Count)
             {
-                BindRecord(handle, SqliteNative.Pointer(one), 0, batchId, records[next++]);
+                BindRecord(handle, pointer, 0, batchId, records[next++]);
                 Step(handle, one);
             }
         }
@@ -109,13 +110,14 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         Check(handle, raw.sqlite3_prepare_v2(handle, $"SELECT {SqlSession.CardColumns} FROM cards WHERE asn = ?1", out var statement));
         using (statement)
         {
+            var pointer = SqliteNative.Pointer(statement);
             foreach (var asn in asns.OrderBy(a => unchecked((long)a.Value)))
             {
-                SqliteNative.BindInt64(SqliteNative.Pointer(statement), 1, unchecked((long)asn.Value));
+                SqliteNative.BindInt64(pointer, 1, unchecked((long)asn.Value));
                 var step = raw.sqlite3_step(statement);
                 if (step == raw.SQLITE_ROW)
                 {
-                    cards[asn] = ReadCard(SqliteNative.Pointer(statement));
+                    cards[asn] = ReadCard(pointer);
                 }
                 else if (step != raw.SQLITE_DONE)
                 {
@@ -181,9 +183,9 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         if (groups > 0)
         {
             using var many = PreparePostings(handle, RowsPerInsert);
+            var pointer = SqliteNative.Pointer(many);
             for (var group = 0; group < groups; group++)
             {
-                var pointer = SqliteNative.Pointer(many);
                 for (var row = 0; row < RowsPerInsert; row++)
                 {
                     BindPosting(pointer, row * 5, transactionId, next, postings[next]);
@@ -197,9 +199,10 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         if (next < postings.Count)
         {
             using var one = PreparePostings(handle, 1);
+            var pointer = SqliteNative.Pointer(one);
             while (next < postings.Count)
             {
-                BindPosting(SqliteNative.Pointer(one), 0, transactionId, next, postings[next]);
+                BindPosting(pointer, 0, transactionId, next, postings[next]);
                 next++;
                 Step(handle, one);
             }
@@ -259,7 +262,7 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         return statement;
     }
 
-    // Through SqliteNative by the statement's pointer (the hot path); a failed bind names its column's position.
+    // Through SqliteNative by the statement's pointer (the hot path); the first failed bind is raised with SQLite's message.
     private static void BindRecord(sqlite3 handle, IntPtr statement, int at, long batchId, ClearedRecord r)
     {
         var failed = raw.SQLITE_OK;
