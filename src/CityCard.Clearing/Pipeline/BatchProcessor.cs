@@ -86,6 +86,7 @@ internal sealed class BatchProcessor
             Receipt = receiptTemplate with { Totals = totals.ToOutcomeTotals() },
             DeclaredAmountFen = batch.AmountSumFen,
             Records = results,
+            RecordsInKeyOrder = ClearedRecord.InKeyOrder(results),
             UpdatedCards = cards.Values.Where(c => c.Changed).Select(c => c.ToAccount()).ToList(),
             GapsOpened = gapsOpened.ToList(),
             GapsClosed = gapsClosed.ToList(),

@@ -20,6 +20,12 @@ public sealed record BatchWrite
     /// <summary>Every record with its outcome, in file order.</summary>
     public required IReadOnlyList<ClearedRecord> Records { get; init; }
 
+    /// <summary>
+    /// The same records in key order (<see cref="ClearedRecord.InKeyOrder"/>), sorted while the batch is decided so the
+    /// writer need not; null to have the store sort them.
+    /// </summary>
+    public IReadOnlyList<ClearedRecord>? RecordsInKeyOrder { get; init; }
+
     /// <summary>Cards whose state changed.</summary>
     public required IReadOnlyList<CardAccount> UpdatedCards { get; init; }
 

@@ -54,4 +54,31 @@ public sealed record ClearedRecord
 
     /// <summary>The record's 80 bytes as uploaded.</summary>
     public required byte[] Raw { get; init; }
+
+    /// <summary>
+    /// A copy of <paramref name="records"/> in the order the stores insert them: by card key (the ASN as stored, a signed
+    /// 64-bit number; counter kind; counter), then position. In that order each insert into the accepted-key index lands
+    /// next to the previous one instead of in another card's stretch of it.
+    /// </summary>
+    public static ClearedRecord[] InKeyOrder(IReadOnlyList<ClearedRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var sorted = records.ToArray();
+        Array.Sort(sorted, static (a, b) =>
+        {
+            var order = unchecked((long)a.Key.Asn.Value).CompareTo(unchecked((long)b.Key.Asn.Value));
+            if (order == 0)
+            {
+                order = ((int)a.Key.Kind).CompareTo((int)b.Key.Kind);
+            }
+
+            if (order == 0)
+            {
+                order = a.Key.Counter.CompareTo(b.Key.Counter);
+            }
+
+            return order != 0 ? order : a.Index.CompareTo(b.Index);
+        });
+        return sorted;
+    }
 }

@@ -203,7 +203,34 @@ internal static class Schema
             ],
             [],
             []),
+        new Migration(
+            10,
+            "SQLite: records clustered by batch and then card key, so a batch stored in key order is appended and visits the key index in order",
+            [],
+            [
+                // The clustered key was (batch_id, idx): a batch's records had to go in in file order, and each one then went into
+                // another card's stretch of the accepted-key index. Now both the table and that index are written in key order.
+                // (batch_id, idx) stays unique through its own index. PostgreSQL keeps its heap and (batch_id, idx) primary key.
+                """
+                CREATE TABLE records_by_key (batch_id BIGINT NOT NULL, idx BIGINT NOT NULL, asn BIGINT NOT NULL, counter_kind BIGINT NOT NULL, counter BIGINT NOT NULL,
+                  order_time BIGINT NOT NULL, kind BIGINT NOT NULL, reason BIGINT NOT NULL, outcome BIGINT NOT NULL, amount_fen BIGINT NOT NULL,
+                  balance_before_fen BIGINT NOT NULL, balance_after_fen BIGINT NOT NULL, party_id BIGINT NOT NULL, full_fare_fen BIGINT NOT NULL,
+                  subsidy_fen BIGINT NOT NULL, commission_fen BIGINT NOT NULL, commission_bps BIGINT NOT NULL, raw BLOB NOT NULL,
+                  PRIMARY KEY (batch_id, asn, counter_kind, counter, idx)) WITHOUT ROWID
+                """,
+                $"INSERT INTO records_by_key ({RecordColumns}) SELECT {RecordColumns} FROM records ORDER BY batch_id, asn, counter_kind, counter, idx",
+                "DROP TABLE records",
+                "ALTER TABLE records_by_key RENAME TO records",
+                "CREATE UNIQUE INDEX records_position ON records (batch_id, idx)",
+                "CREATE UNIQUE INDEX records_accepted_key ON records (asn, counter_kind, counter) WHERE outcome = 1",
+                "CREATE INDEX records_held_key ON records (asn, counter_kind, counter) WHERE outcome <> 1",
+                "CREATE INDEX records_held ON records (outcome, batch_id) WHERE outcome <> 1",
+            ],
+            []),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;
+
+    // Migration 10 copies every column by name (the record columns as of migration 1).
+    private const string RecordColumns = "batch_id, idx, asn, counter_kind, counter, order_time, kind, reason, outcome, amount_fen, balance_before_fen, balance_after_fen, party_id, full_fare_fen, subsidy_fen, commission_fen, commission_bps, raw";
 }

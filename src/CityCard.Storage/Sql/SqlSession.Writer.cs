@@ -181,7 +181,7 @@ internal sealed partial class SqlSession
             ("@suspect", totals.Suspect),
             ("@suspect_fen", totals.SuspectFen),
             ("@ledger", ledgerId));
-        dialect.InsertRecords(this, id, batch.Records);
+        dialect.InsertRecords(this, id, batch.RecordsInKeyOrder ?? ClearedRecord.InKeyOrder(batch.Records));
         AppendBatchTotals(id, 1, BatchTotal.Of(batch.Records));
         if (batch.UpdatedCards.Count > 0)
         {

@@ -49,8 +49,28 @@ public sealed class RecordKeyConstraintTests(PostgresServer server)
         Assert.Equal(40, store.Read(r => r.CardHistory(card.Asn)).Count);
     }
 
-    // A hand-made write that claims every record was accepted, bypassing the pipeline's duplicate check.
-    private static BatchWrite Write(Asn asn, uint batchNumber, TransactionRecord[] records) => new()
+    // A hand-made write that claims every record was accepted, bypassing the pipeline's duplicate check. Its records are
+    // inserted in the order given (not sorted by key, as the pipeline's are), so the test places the breach in the insert.
+    private static BatchWrite Write(Asn asn, uint batchNumber, TransactionRecord[] records)
+    {
+        ClearedRecord[] cleared = [.. records.Select((r, i) => new ClearedRecord
+        {
+            Index = i,
+            Key = new RecordKey(asn, CounterKind.Offline, r.Counter),
+            Order = new OrderKey(OrderKey.TimeNumber(r.DateTime), CounterKind.Offline, r.Counter),
+            Kind = r.Kind,
+            Reason = ReasonCode.Cleared,
+            AmountFen = r.AmountFen,
+            BalanceBeforeFen = r.BalanceBeforeFen,
+            BalanceAfterFen = r.BalanceBeforeFen - r.AmountFen,
+            PartyId = BusCompany,
+            FullFareFen = r.AmountFen,
+            Raw = Raw(r),
+        })];
+        return Write(batchNumber, records.Sum(r => r.AmountFen), cleared);
+    }
+
+    private static BatchWrite Write(uint batchNumber, long amountFen, ClearedRecord[] cleared) => new()
     {
         Header = new BatchHeader
         {
@@ -71,21 +91,9 @@ public sealed class RecordKeyConstraintTests(PostgresServer server)
             BusinessDate = Today,
             ReceivedUtc = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero),
         },
-        DeclaredAmountFen = records.Sum(r => r.AmountFen),
-        Records = [.. records.Select((r, i) => new ClearedRecord
-        {
-            Index = i,
-            Key = new RecordKey(asn, CounterKind.Offline, r.Counter),
-            Order = new OrderKey(OrderKey.TimeNumber(r.DateTime), CounterKind.Offline, r.Counter),
-            Kind = r.Kind,
-            Reason = ReasonCode.Cleared,
-            AmountFen = r.AmountFen,
-            BalanceBeforeFen = r.BalanceBeforeFen,
-            BalanceAfterFen = r.BalanceBeforeFen - r.AmountFen,
-            PartyId = BusCompany,
-            FullFareFen = r.AmountFen,
-            Raw = Raw(r),
-        })],
+        DeclaredAmountFen = amountFen,
+        Records = cleared,
+        RecordsInKeyOrder = cleared,
         UpdatedCards = [],
         GapsOpened = [],
         GapsClosed = [],
