@@ -210,7 +210,9 @@ internal static class Schema
             [
                 // The clustered key was (batch_id, idx): a batch's records had to go in in file order, and each one then went into
                 // another card's stretch of the accepted-key index. Now both the table and that index are written in key order.
-                // (batch_id, idx) stays unique through its own index. PostgreSQL keeps its heap and (batch_id, idx) primary key.
+                // (batch_id, idx) is kept unique by the writer (SqlSession.SaveBatch checks the positions); an index on it, written
+                // in file order beside a table written in key order, cost about a sixth of the rate. PostgreSQL keeps its heap and
+                // (batch_id, idx) primary key.
                 """
                 CREATE TABLE records_by_key (batch_id BIGINT NOT NULL, idx BIGINT NOT NULL, asn BIGINT NOT NULL, counter_kind BIGINT NOT NULL, counter BIGINT NOT NULL,
                   order_time BIGINT NOT NULL, kind BIGINT NOT NULL, reason BIGINT NOT NULL, outcome BIGINT NOT NULL, amount_fen BIGINT NOT NULL,
@@ -221,7 +223,6 @@ internal static class Schema
                 $"INSERT INTO records_by_key ({RecordColumns}) SELECT {RecordColumns} FROM records ORDER BY batch_id, asn, counter_kind, counter, idx",
                 "DROP TABLE records",
                 "ALTER TABLE records_by_key RENAME TO records",
-                "CREATE UNIQUE INDEX records_position ON records (batch_id, idx)",
                 "CREATE UNIQUE INDEX records_accepted_key ON records (asn, counter_kind, counter) WHERE outcome = 1",
                 "CREATE INDEX records_held_key ON records (asn, counter_kind, counter) WHERE outcome <> 1",
                 "CREATE INDEX records_held ON records (outcome, batch_id) WHERE outcome <> 1",

@@ -49,6 +49,31 @@ public sealed class RecordKeyConstraintTests(PostgresServer server)
         Assert.Equal(40, store.Read(r => r.CardHistory(card.Asn)).Count);
     }
 
+    // The writer keeps (batch, position) unique (SQLite has no index on it): a write whose positions are not 0..n-1, each
+    // once, is refused before anything is stored.
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void SaveBatch_PositionRepeatedOrOutOfRange_WholeWriteRefusedAndNothingStored(string engine)
+    {
+        using var world = new World(TestDatabase.Create(engine, server));
+        var card = world.SellCard(50_000);
+        var records = Enumerable.Range(0, 3).Select(i => card.Purchase(100, BusTerminal, BusCompany, At(8, i))).ToArray();
+        var store = world.Database.Store;
+        var good = Write(card.Asn, 1, records);
+        var repeated = Write(1, 300, [good.Records[0], good.Records[1], good.Records[2] with { Index = 1 }]);
+        var outside = Write(1, 300, [good.Records[0], good.Records[1], good.Records[2] with { Index = 3 }]);
+
+        var twice = Assert.Throws<InvalidOperationException>(() => store.Write(w => w.SaveBatch(repeated)));
+        var beyond = Assert.Throws<InvalidOperationException>(() => store.Write(w => w.SaveBatch(outside)));
+
+        Assert.Contains("record position 1 appears twice", twice.Message, StringComparison.Ordinal);
+        Assert.Contains("record position 3 is outside 0..2", beyond.Message, StringComparison.Ordinal);
+        Assert.Null(store.Read(r => r.FindBatch(BusDevice, 1)));
+        Assert.Empty(store.Read(r => r.CardHistory(card.Asn)));
+        store.Write(w => w.SaveBatch(good));
+        Assert.Equal(3, store.Read(r => r.CardHistory(card.Asn)).Count);
+    }
+
     // A hand-made write that claims every record was accepted, bypassing the pipeline's duplicate check. Its records are
     // inserted in the order given (not sorted by key, as the pipeline's are), so the test places the breach in the insert.
     private static BatchWrite Write(Asn asn, uint batchNumber, TransactionRecord[] records)

@@ -13,7 +13,7 @@ namespace CityCard.Clearing.Tests.Storage;
 
 /// <summary>
 /// Records are stored in card-key order: the pipeline sorts each batch, and on SQLite (migration 10) the records table is
-/// clustered by (batch, card key) with (batch, position) unique through its own index.
+/// clustered by (batch, card key); the writer keeps (batch, position) unique.
 /// </summary>
 [Collection(DatabaseGroup.Name)]
 public sealed class RecordOrderTests(PostgresServer server)
@@ -64,7 +64,7 @@ public sealed class RecordOrderTests(PostgresServer server)
     }
 
     [Fact]
-    public void Migration10_FromVersion9_KeepsEveryRecordAndEveryGuard()
+    public void Migration10_FromVersion9_KeepsEveryRecordAndTheKeyGuard()
     {
         using var world = new World(TestDatabase.Create("sqlite", server));
         var card = world.SellCard(50_000);
@@ -97,8 +97,7 @@ public sealed class RecordOrderTests(PostgresServer server)
         Assert.Equal(before, after);
         Assert.Equal(ReasonCode.DuplicateRecord, (ReasonCode)Rows(world.Database, "SELECT reason FROM records WHERE batch_id = 2 AND idx = 0", r => r.GetInt64(0)).Single());
         Assert.True(world.Database.Store.Read(r => r.Audit()).Ok);
-        // Both guards survive: a second row at a stored (batch, position), a second accepted record of a stored key.
-        Assert.Throws<SqliteException>(() => world.Database.ExecuteRaw($"INSERT INTO records ({Columns}) SELECT batch_id, idx, asn, counter_kind, counter + 100, order_time, kind, reason, outcome, amount_fen, balance_before_fen, balance_after_fen, party_id, full_fare_fen, subsidy_fen, commission_fen, commission_bps, raw FROM records WHERE batch_id = 1 AND idx = 0"));
+        // The key guard survives: a second accepted record of a stored key is refused.
         Assert.Throws<SqliteException>(() => world.Database.ExecuteRaw($"INSERT INTO records ({Columns}) SELECT batch_id, idx + 100, asn, counter_kind, counter, order_time, kind, reason, outcome, amount_fen, balance_before_fen, balance_after_fen, party_id, full_fare_fen, subsidy_fen, commission_fen, commission_bps, raw FROM records WHERE batch_id = 1 AND idx = 0"));
         // And the store goes on clearing: the next batch is accepted.
         var next = world.Ingest(BusDevice, 3, card.Purchase(100, BusTerminal, BusCompany, At(9)));
