@@ -19,28 +19,12 @@ internal static partial class SqlAudit
     private const string Load = "r.outcome = 1 AND r.kind = 3";
 
     /// <summary>
-    /// The records of the batches <paramref name="where"/> selects (alias <c>b</c>), per batch, party and rate. Almost every
-    /// batch has one party and one rate (a bus's operator, a shop's merchant), and grouping by the batch alone follows the
-    /// records' clustered order without a sort; the few batches with several are grouped again by party and rate.
+    /// The records of the batches <paramref name="where"/> selects (alias <c>b</c>), per batch, party and rate: counted and
+    /// summed per party, rate, outcome and kind by the engine (<see cref="SqlDialect.RecordLines"/>), then made into groups
+    /// by the same code that makes them from the batch totals, so the two are compared like with like.
     /// </summary>
-    public static List<ScopeGroup> ScopeGroups(SqlSession s, string where, params (string Name, object? Value)[] parameters)
-    {
-        var byBatch = s.Query(
-            $"SELECT MIN(r.party_id), MAX(r.party_id), MIN(r.commission_bps), MAX(r.commission_bps), {GroupSums} FROM batches b JOIN records r ON r.batch_id = b.batch_id {where} GROUP BY r.batch_id",
-            r => (Single: r.GetInt64(0) == r.GetInt64(1) && r.GetInt64(2) == r.GetInt64(3), Group: ReadGroup(r, 4, r.GetInt64(0), (int)r.GetInt64(2))),
-            parameters);
-        var groups = byBatch.Where(b => b.Single).Select(b => b.Group).ToList();
-        var mixed = byBatch.Where(b => !b.Single).Select(b => b.Group.BatchId).ToList();
-        for (var first = 0; first < mixed.Count; first += 500)
-        {
-            var ids = string.Join(", ", mixed.Skip(first).Take(500).Select(id => id.ToString(CultureInfo.InvariantCulture)));
-            groups.AddRange(s.Query(
-                $"SELECT r.party_id, r.commission_bps, {GroupSums} FROM records r WHERE r.batch_id IN ({ids}) GROUP BY r.batch_id, r.party_id, r.commission_bps",
-                r => ReadGroup(r, 2, r.GetInt64(0), (int)r.GetInt64(1))));
-        }
-
-        return groups;
-    }
+    public static List<ScopeGroup> ScopeGroups(SqlSession s, string where, params (string Name, object? Value)[] parameters) =>
+        GroupsOf(s.Dialect.RecordLines(s, where, parameters));
 
     /// <summary>
     /// The groups of the one-connection <c>ScopeGroups</c>, split over the cores when the batches hold at least
@@ -138,10 +122,16 @@ internal static partial class SqlAudit
             """,
             r => (Batch: r.GetInt64(0), Party: r.GetInt64(1), Bps: (int)r.GetInt64(2), Line: new BatchTotal(r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9))),
             parameters);
-        return lines.GroupBy(l => (l.Batch, l.Party, l.Bps)).Select(g =>
+        return GroupsOf(lines.Select(l => new RecordLine(l.Batch, l.Line, 0)));
+    }
+
+    // Lines (batch, party, rate, outcome, kind) made into groups (batch, party, rate): what settles and what is checked.
+    private static List<ScopeGroup> GroupsOf(IEnumerable<RecordLine> lines) => lines
+        .GroupBy(l => (l.BatchId, l.Line.PartyId, Bps: (int)l.Line.CommissionBps))
+        .Select(g =>
         {
-            var group = new ScopeGroup(g.Key.Batch, g.Key.Party, g.Key.Bps, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-            foreach (var (_, _, _, t) in g)
+            var group = new ScopeGroup(g.Key.BatchId, g.Key.PartyId, g.Key.Bps, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            foreach (var (_, t, misfiled) in g)
             {
                 var accepted = t.Outcome == 1;
                 var purchase = accepted && t.Kind is 1 or 2;
@@ -161,6 +151,7 @@ internal static partial class SqlAudit
                     NetFen = group.NetFen + (purchase ? t.AmountFen + t.SubsidyFen - t.CommissionFen : 0),
                     Loads = group.Loads + (load ? t.Records : 0),
                     LoadsFen = group.LoadsFen + (load ? t.AmountFen : 0),
+                    Misfiled = group.Misfiled + misfiled,
                     Accepted = group.Accepted + (accepted ? t.Records : 0),
                 };
             }
@@ -170,30 +161,6 @@ internal static partial class SqlAudit
         // A review can take a group's last record out: nothing left to state or check.
         .Where(g => g.Records != 0 || g.AmountFen != 0)
         .ToList();
-    }
-
-    // The sums every group carries, batch id first (the columns ReadGroup reads from its offset on).
-    private static readonly string GroupSums = $"""
-        r.batch_id, COUNT(*), {SqlSession.Sum("r.amount_fen")},
-          {SqlSession.Sum($"CASE WHEN {Purchase} THEN r.amount_fen WHEN {Load} THEN -r.amount_fen ELSE 0 END")},
-          {SqlSession.Sum($"CASE WHEN {Money} THEN 1 ELSE 0 END")},
-          {SqlSession.Sum($"CASE WHEN {Purchase} THEN 1 ELSE 0 END")},
-          {SqlSession.Sum($"CASE WHEN {Purchase} THEN r.full_fare_fen ELSE 0 END")},
-          {SqlSession.Sum($"CASE WHEN {Purchase} THEN r.full_fare_fen - r.amount_fen - r.subsidy_fen ELSE 0 END")},
-          {SqlSession.Sum($"CASE WHEN {Money} THEN r.subsidy_fen ELSE 0 END")},
-          {SqlSession.Sum($"CASE WHEN {Purchase} THEN r.amount_fen + r.subsidy_fen ELSE 0 END")},
-          {SqlSession.Sum($"CASE WHEN {Money} THEN r.commission_fen ELSE 0 END")},
-          {SqlSession.Sum($"CASE WHEN {Purchase} THEN r.amount_fen + r.subsidy_fen - r.commission_fen ELSE 0 END")},
-          {SqlSession.Sum($"CASE WHEN {Load} THEN 1 ELSE 0 END")},
-          {SqlSession.Sum($"CASE WHEN {Load} THEN r.amount_fen ELSE 0 END")},
-          {SqlSession.Sum("CASE WHEN r.outcome <> r.reason / 100 THEN 1 ELSE 0 END")},
-          {SqlSession.Sum($"CASE WHEN {Accepted} THEN 1 ELSE 0 END")}
-        """;
-
-    private static ScopeGroup ReadGroup(System.Data.Common.DbDataReader r, int at, long partyId, int commissionBps) => new(
-        r.GetInt64(at), partyId, commissionBps, r.GetInt64(at + 1), r.GetInt64(at + 2), r.GetInt64(at + 3), r.GetInt64(at + 4), r.GetInt64(at + 5),
-        r.GetInt64(at + 6), r.GetInt64(at + 7), r.GetInt64(at + 8), r.GetInt64(at + 9), r.GetInt64(at + 10), r.GetInt64(at + 11), r.GetInt64(at + 12),
-        r.GetInt64(at + 13), r.GetInt64(at + 14), r.GetInt64(at + 15));
 
     /// <summary>
     /// Per batch <paramref name="where"/> selects: the trailer's figures, the receipt's count, what its stored records add
@@ -420,6 +387,9 @@ internal static partial class SqlAudit
 }
 
 /// <summary>One batch's records counted and summed, from its groups (see SqlAudit.PassesOf).</summary>
+/// <summary>A batch's records of one party, rate, outcome and kind, counted and summed, with how many are misfiled (an outcome not the one its reason gives).</summary>
+internal sealed record RecordLine(long BatchId, BatchTotal Line, long Misfiled);
+
 internal sealed record RecordPass(long BatchId, long Records, long AmountFen, long AcceptedNetFen, long Misfiled);
 
 /// <summary>The records of one batch for one party and commission rate, summed (see SqlAudit.ScopeGroups).</summary>

@@ -32,6 +32,23 @@ internal abstract class SqlDialect
     /// <summary>Begins a read-only transaction over a consistent snapshot.</summary>
     public abstract DbTransaction BeginRead(DbConnection connection);
 
+    /// <summary>
+    /// The records of the batches <paramref name="where"/> selects (alias <c>b</c>), counted and summed per batch, party,
+    /// rate, outcome and kind (the settlement's recount). The default lets the engine group them.
+    /// </summary>
+    public virtual List<RecordLine> RecordLines(SqlSession session, string where, (string Name, object? Value)[] parameters) => session.Query(
+        $"""
+        SELECT r.batch_id, r.party_id, r.commission_bps, r.outcome, r.kind, COUNT(*), {SqlSession.Sum("r.amount_fen")}, {SqlSession.Sum("r.full_fare_fen")},
+          {SqlSession.Sum("r.subsidy_fen")}, {SqlSession.Sum("r.commission_fen")}, {SqlSession.Sum("CASE WHEN r.outcome <> r.reason / 100 THEN 1 ELSE 0 END")}
+        FROM batches b JOIN records r ON r.batch_id = b.batch_id {where}
+        GROUP BY r.batch_id, r.party_id, r.commission_bps, r.outcome, r.kind
+        """,
+        r => new RecordLine(
+            r.GetInt64(0),
+            new BatchTotal(r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9)),
+            r.GetInt64(10)),
+        parameters);
+
     public virtual IReadOnlyDictionary<Asn, CardAccount> LoadCards(SqlSession session, IReadOnlyCollection<Asn> asns)
     {
         var cards = new Dictionary<Asn, CardAccount>(asns.Count);

@@ -54,6 +54,8 @@ internal sealed partial class SqlSession : IClearingWriter
 
     public DbTransaction Transaction { get; }
 
+    internal SqlDialect Dialect => dialect;
+
     public static object AsnValue(Asn asn) => unchecked((long)asn.Value);
 
     public static Asn AsnOf(long value) => new(unchecked((ulong)value));

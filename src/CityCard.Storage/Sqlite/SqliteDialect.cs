@@ -101,6 +101,78 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         }
     }
 
+    // The settlement's recount. SQLite groups by sorting when the GROUP BY is not the order it reads in, and the records are
+    // clustered by batch and then card key: so the rows are read in that order and summed here, a batch at a time (about
+    // a tenth of a sort's cost, and of evaluating the groups' conditional sums in SQL). Correct in any order: lines of
+    // the same key are added up by whoever reads them.
+    public override List<RecordLine> RecordLines(SqlSession session, string where, (string Name, object? Value)[] parameters)
+    {
+        var lines = new List<RecordLine>();
+        var sums = new Dictionary<(long Party, long Bps, long Outcome, long Kind), long[]>();
+        var batch = 0L;
+        void Flush()
+        {
+            foreach (var (key, sum) in sums)
+            {
+                lines.Add(new RecordLine(batch, new BatchTotal(key.Party, key.Bps, key.Outcome, key.Kind, sum[0], sum[1], sum[2], sum[3], sum[4]), sum[5]));
+            }
+
+            sums.Clear();
+        }
+
+        var handle = ((SqliteConnection)session.Connection).Handle!;
+        var sql = $"SELECT r.batch_id, r.party_id, r.commission_bps, r.outcome, r.kind, r.amount_fen, r.full_fare_fen, r.subsidy_fen, r.commission_fen, r.reason FROM batches b JOIN records r ON r.batch_id = b.batch_id {where}";
+        Check(handle, raw.sqlite3_prepare_v2(handle, sql, out var statement));
+        using (statement)
+        {
+            var r = SqliteNative.Pointer(statement);
+            foreach (var (name, value) in parameters)
+            {
+                var index = raw.sqlite3_bind_parameter_index(statement, name);
+                Check(handle, value switch
+                {
+                    _ when index == 0 => throw new ArgumentException($"the recount's query has no parameter {name}", nameof(parameters)),
+                    null => SqliteNative.BindNull(r, index),
+                    long or int or uint => SqliteNative.BindInt64(r, index, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)),
+                    _ => throw new ArgumentException($"the recount's parameter {name} is a {value.GetType().Name}, not an integer", nameof(parameters)),
+                });
+            }
+
+            int step;
+            while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                var id = SqliteNative.ColumnInt64(r, 0);
+                if (id != batch)
+                {
+                    Flush();
+                    batch = id;
+                }
+
+                var outcome = SqliteNative.ColumnInt64(r, 3);
+                var key = (SqliteNative.ColumnInt64(r, 1), SqliteNative.ColumnInt64(r, 2), outcome, SqliteNative.ColumnInt64(r, 4));
+                if (!sums.TryGetValue(key, out var sum))
+                {
+                    sums[key] = sum = new long[6];
+                }
+
+                sum[0]++;
+                sum[1] = checked(sum[1] + SqliteNative.ColumnInt64(r, 5));
+                sum[2] = checked(sum[2] + SqliteNative.ColumnInt64(r, 6));
+                sum[3] = checked(sum[3] + SqliteNative.ColumnInt64(r, 7));
+                sum[4] = checked(sum[4] + SqliteNative.ColumnInt64(r, 8));
+                sum[5] += outcome != SqliteNative.ColumnInt64(r, 9) / 100 ? 1 : 0;
+            }
+
+            if (step != raw.SQLITE_DONE)
+            {
+                Check(handle, step);
+            }
+        }
+
+        Flush();
+        return lines;
+    }
+
     // A batch touches each of its cards three times (load, update, one posting): with many cards per batch these are as
     // many rows as the records, so they take the same native path, in ASN order for the B-tree's sake.
     public override IReadOnlyDictionary<Asn, CardAccount> LoadCards(SqlSession session, IReadOnlyCollection<Asn> asns)
