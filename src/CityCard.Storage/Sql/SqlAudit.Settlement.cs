@@ -12,12 +12,6 @@ namespace CityCard.Storage.Sql;
 /// </summary>
 internal static partial class SqlAudit
 {
-    // Money records: accepted purchases (kinds 1, 2) and loads (kind 3).
-    private const string Accepted = "r.outcome = 1";
-    private const string Purchase = "r.outcome = 1 AND r.kind IN (1, 2)";
-    private const string Money = "r.outcome = 1 AND r.kind IN (1, 2, 3)";
-    private const string Load = "r.outcome = 1 AND r.kind = 3";
-
     /// <summary>
     /// The records of the batches <paramref name="where"/> selects (alias <c>b</c>), per batch, party and rate: counted and
     /// summed per party, rate, outcome and kind by the engine (<see cref="SqlDialect.RecordLines"/>), then made into groups
@@ -386,10 +380,10 @@ internal static partial class SqlAudit
     }
 }
 
-/// <summary>One batch's records counted and summed, from its groups (see SqlAudit.PassesOf).</summary>
 /// <summary>A batch's records of one party, rate, outcome and kind, counted and summed, with how many are misfiled (an outcome not the one its reason gives).</summary>
 internal sealed record RecordLine(long BatchId, BatchTotal Line, long Misfiled);
 
+/// <summary>One batch's records counted and summed, from its groups (see SqlAudit.PassesOf).</summary>
 internal sealed record RecordPass(long BatchId, long Records, long AmountFen, long AcceptedNetFen, long Misfiled);
 
 /// <summary>The records of one batch for one party and commission rate, summed (see SqlAudit.ScopeGroups).</summary>
