@@ -14,23 +14,28 @@ internal static partial class SqlAudit
     /// <summary>
     /// The claiming load records of the batches <paramref name="where"/> selects (alias <c>b</c>), with the credits each claimed.
     /// Driven from the credits (few) into the records by the accepted-key index: loads run on the online counter (kind 2).
+    /// The CROSS JOIN keeps it so on SQLite, whose planner otherwise started from the unsettled batches and read every record
+    /// of the day (a Bloom filter on the credits per record): 2.5 s of a 20,000,000-record settlement with no credits at all.
     /// </summary>
-    public static List<ClaimRecord> ClaimRecords(SqlSession s, string where, params (string Name, object? Value)[] parameters)
+    public static List<ClaimRecord> ClaimRecords(SqlSession s, string where, params (string Name, object? Value)[] parameters) => s.Query(
+        ClaimRecordsSql(where),
+        r => new ClaimRecord(r.GetInt64(0), r.GetInt64(1), SqlSession.AsnOf(r.GetInt64(2)), (ushort)r.GetInt64(3), r.IsDBNull(4) ? null : r.GetInt64(4),
+            (uint)r.GetInt64(5), (int)r.GetInt64(6), r.GetInt64(7), r.GetInt64(8)),
+        parameters);
+
+    /// <summary>The query of <see cref="ClaimRecords"/> (its plan is tested).</summary>
+    internal static string ClaimRecordsSql(string where)
     {
         var held = string.Create(CultureInfo.InvariantCulture, $"{(long)PendingCreditStatus.Reserved}, {(long)PendingCreditStatus.Claimed}");
-        return s.Query(
-            $"""
+        return $"""
             SELECT b.batch_id, r.idx, r.asn, r.counter, b.settled_on, r.party_id, r.commission_bps, r.amount_fen, c.claimed_fen
             FROM (SELECT asn, load_counter, load_device, {SqlSession.Sum("amount_fen")} AS claimed_fen FROM pending_credits
                   WHERE status IN ({held}) AND load_counter IS NOT NULL GROUP BY asn, load_counter, load_device) c
-            JOIN records r ON r.asn = c.asn AND r.counter_kind = 2 AND r.counter = c.load_counter AND r.outcome = 1
+            CROSS JOIN records r
             JOIN batches b ON b.batch_id = r.batch_id AND b.device_id = c.load_device
-            {where} AND r.kind = 3
+            {where} AND r.asn = c.asn AND r.counter_kind = 2 AND r.counter = c.load_counter AND r.outcome = 1 AND r.kind = 3
             ORDER BY b.batch_id, r.idx
-            """,
-            r => new ClaimRecord(r.GetInt64(0), r.GetInt64(1), SqlSession.AsnOf(r.GetInt64(2)), (ushort)r.GetInt64(3), r.IsDBNull(4) ? null : r.GetInt64(4),
-                (uint)r.GetInt64(5), (int)r.GetInt64(6), r.GetInt64(7), r.GetInt64(8)),
-            parameters);
+            """;
     }
 
     /// <summary>The statements with their claims filled in from <paramref name="claims"/> (by merchant and rate).</summary>

@@ -56,7 +56,7 @@ internal sealed partial class SqlSession
         WHERE l.status IN (@authorised, @expired)
           AND EXISTS (SELECT 1 FROM pending_credits c WHERE c.asn = l.asn AND c.status = @reserved AND c.load_counter = l.online_counter AND c.load_device = l.device_id)
           AND EXISTS (SELECT 1 FROM records r JOIN batches b ON b.batch_id = r.batch_id
-                      WHERE r.asn = l.asn AND r.kind = 3 AND r.counter = l.online_counter AND r.outcome = 1 AND b.device_id = l.device_id
+                      WHERE r.asn = l.asn AND r.counter_kind = 2 AND r.counter = l.online_counter AND r.outcome = 1 AND r.kind = 3 AND b.device_id = l.device_id
                         AND b.settled_on IS NULL AND b.business_date <= @day)
         ORDER BY l.asn, l.online_counter
         """,
