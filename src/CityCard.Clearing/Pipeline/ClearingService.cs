@@ -64,9 +64,13 @@ public sealed class ClearingService
     /// <param name="filesPerTransaction">
     /// 1 (the default): each file is its own transaction, exactly as an upload. More: up to that many files are committed
     /// together, all or nothing (each with its own receipt, yielded once the transaction committed), and each file's
-    /// records are decided while the previous file's are written (<see cref="TransactionGroup"/>). A crash then loses the
-    /// uncommitted files of the group, which clear normally when given again; a caller that stops reading receipts early
-    /// may find the rest of that group already cleared (given again, they answer with their stored receipts).
+    /// records are decided while the previous file's are written (<see cref="TransactionGroup"/>), across the commits too:
+    /// the transactions are steps of one bulk write (<see cref="IBulkWrite"/>), and the next step's first file is decided
+    /// while this step's last is written. If another writer may have committed between two steps, that file is cleared
+    /// again from what is stored. A refused or replayed file met there is stored and answered in the earlier step. The
+    /// write lock is held while the receipts are read, so the caller must not write to the store meanwhile. A crash loses
+    /// the uncommitted files of a step, which clear normally when given again; a caller that stops reading receipts early
+    /// may find the rest of that step already cleared (given again, they answer with their stored receipts).
     /// </param>
     public IEnumerable<IngestResult> IngestAll(IEnumerable<byte[]> files, int filesPerTransaction = 1)
     {
@@ -88,26 +92,75 @@ public sealed class ClearingService
                 yield return store.Write(writer => IngestLocked(writer, current.Prepared, current.ReceivedUtc));
             }
 
-            while (filesPerTransaction > 1 && next.GetAwaiter().GetResult() is not null)
+            if (filesPerTransaction > 1 && next.GetAwaiter().GetResult() is not null)
             {
-                var results = store.Write(writer =>
+                using var bulk = store.BeginBulkWrite();
+                var group = new TransactionGroup(bulk.Writer, this);
+
+                // The first file of the next step, decided while this step's last file was written (it is written in the
+                // next step), and its answer, which the next step's commit makes final.
+                (Pending File, IngestResult Answer)? ahead = null;
+                while (true)
                 {
-                    var group = new TransactionGroup(writer, this);
-                    return group.Run(() =>
+                    var answers = new List<IngestResult>(filesPerTransaction + 1);
+                    if (ahead is { } carried)
                     {
-                        var answers = new List<IngestResult>(filesPerTransaction);
-                        while (answers.Count < filesPerTransaction && next.GetAwaiter().GetResult() is { } current)
+                        answers.Add(carried.Answer);
+                    }
+
+                    ahead = null;
+                    group.Run(
+                        () =>
                         {
-                            next = PrepareNext(source);
-                            answers.Add(group.Ingest(current.Prepared, current.ReceivedUtc));
+                            while (answers.Count < filesPerTransaction && next.GetAwaiter().GetResult() is { } current)
+                            {
+                                next = PrepareNext(source);
+                                answers.Add(group.Ingest(current.Prepared, current.ReceivedUtc));
+                            }
+
+                            if (next.GetAwaiter().GetResult() is { } following)
+                            {
+                                next = PrepareNext(source);
+                                var answer = group.Ingest(following.Prepared, following.ReceivedUtc);
+                                if (group.HasDecided)
+                                {
+                                    ahead = (following, answer);
+                                }
+                                else
+                                {
+                                    // Refused or replayed: answered and stored in this step.
+                                    answers.Add(answer);
+                                }
+                            }
+
+                            return answers;
+                        },
+                        keepDecided: true);
+
+                    if (ahead is null && next.GetAwaiter().GetResult() is null)
+                    {
+                        group.WriteDecided();
+                        bulk.Commit();
+                        foreach (var result in answers)
+                        {
+                            yield return result;
                         }
 
-                        return answers;
-                    });
-                });
-                foreach (var result in results)
-                {
-                    yield return result;
+                        break;
+                    }
+
+                    if (!bulk.CommitAndContinue() && ahead is { } stale)
+                    {
+                        // Another writer may have committed between the steps: the file carried over is cleared again
+                        // from what is stored now (refused or replayed this time, its answer is stored in the new step).
+                        group.DropDecided();
+                        ahead = (stale.File, group.Ingest(stale.File.Prepared, stale.File.ReceivedUtc));
+                    }
+
+                    foreach (var result in answers)
+                    {
+                        yield return result;
+                    }
                 }
             }
         }

@@ -22,13 +22,24 @@ internal sealed class TransactionGroup(IClearingWriter writer, ClearingService s
     // The write of the file before it, under way on another thread (null when none).
     private Task? writing;
 
-    /// <summary>Runs the group's work, and whatever happens waits for the last write before the transaction ends.</summary>
-    public List<IngestResult> Run(Func<List<IngestResult>> work)
+    /// <summary>
+    /// Runs the group's work, and whatever happens waits for the last write before the transaction ends; the decided file
+    /// is written too, unless <paramref name="keepDecided"/> (a bulk write carries it into its next step).
+    /// </summary>
+    public List<IngestResult> Run(Func<List<IngestResult>> work, bool keepDecided = false)
     {
         try
         {
             var answers = work();
-            WriteDecided();
+            if (keepDecided)
+            {
+                WaitForWrite();
+            }
+            else
+            {
+                WriteDecided();
+            }
+
             return answers;
         }
         catch
@@ -81,7 +92,22 @@ internal sealed class TransactionGroup(IClearingWriter writer, ClearingService s
         }
     }
 
-    private void WaitForWrite()
+    /// <summary>A file decided and not yet written (it is written by the next <see cref="Ingest"/> or <see cref="WriteDecided"/>).</summary>
+    public bool HasDecided => decided is not null;
+
+    /// <summary>
+    /// Forgets the decided file and what it carried, unwritten: the database may have changed under it (another writer
+    /// committed between two steps of a bulk write), so it is to be ingested again from what is stored.
+    /// </summary>
+    public void DropDecided()
+    {
+        WaitForWrite();
+        decided = null;
+        carry = null;
+    }
+
+    /// <summary>Waits for the write under way, if any (the decided file stays unwritten).</summary>
+    public void WaitForWrite()
     {
         if (writing is { } task)
         {
@@ -90,7 +116,8 @@ internal sealed class TransactionGroup(IClearingWriter writer, ClearingService s
         }
     }
 
-    private void WriteDecided()
+    /// <summary>Writes the decided file, if any, after the write under way.</summary>
+    public void WriteDecided()
     {
         WaitForWrite();
         if (decided is { } batch)

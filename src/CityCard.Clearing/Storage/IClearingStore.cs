@@ -18,4 +18,7 @@ public interface IClearingStore : IDisposable
 
     /// <summary>Runs work exclusively in one transaction (see the type's remarks).</summary>
     T Write<T>(Func<IClearingWriter, T> work);
+
+    /// <summary>Begins exclusive work committed in steps (see <see cref="IBulkWrite"/>); the caller disposes it.</summary>
+    IBulkWrite BeginBulkWrite();
 }

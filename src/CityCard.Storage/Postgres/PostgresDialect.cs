@@ -40,6 +40,52 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
 
     public override DbTransaction BeginRead(DbConnection connection) => ((NpgsqlConnection)connection).BeginTransaction(IsolationLevel.RepeatableRead);
 
+    // The write lock is held across the commit: the session-level advisory lock on the same key is taken while the
+    // transaction's is held (granted at once, both are this session's), outlives the commit, and is released once the next
+    // transaction holds the transaction-level lock again. No other writer can commit in the gap.
+    public override bool CommitAndBegin(SqlSession session, Action? between)
+    {
+        var connection = (NpgsqlConnection)session.Connection;
+        using (var hold = new NpgsqlCommand($"SELECT pg_advisory_lock({WriteLockKey})", connection, (NpgsqlTransaction)session.Transaction))
+        {
+            hold.ExecuteNonQuery();
+        }
+
+        try
+        {
+            base.CommitAndBegin(session, between);
+        }
+        catch (Exception) when (TryUnlock(connection))
+        {
+            // Not reached: TryUnlock returns false, so the failure goes on up unchanged.
+        }
+
+        using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({WriteLockKey})", connection))
+        {
+            release.ExecuteNonQuery();
+        }
+
+        return true;
+    }
+
+    // After a failed step the session lock is released if the connection still works (a broken one releases it by closing).
+    private static bool TryUnlock(NpgsqlConnection connection)
+    {
+        try
+        {
+            using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({WriteLockKey})", connection);
+            release.ExecuteNonQuery();
+        }
+        catch (NpgsqlException)
+        {
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        return false;
+    }
+
     public override IReadOnlyDictionary<Asn, CardAccount> LoadCards(SqlSession session, IReadOnlyCollection<Asn> asns)
     {
         using var command = Command(session, $"SELECT {SqlSession.CardColumns} FROM cards WHERE asn = ANY(@asns)");

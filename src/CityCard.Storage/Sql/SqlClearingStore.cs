@@ -82,6 +82,23 @@ internal sealed class SqlClearingStore : IClearingStore
         return result;
     }
 
+    /// <summary>Runs between the steps of every bulk write (tests: another writer slipping in between).</summary>
+    internal Action? BetweenBulkSteps { get; set; }
+
+    public IBulkWrite BeginBulkWrite()
+    {
+        var connection = dialect.Open();
+        try
+        {
+            return new SqlBulkWrite(dialect, new SqlSession(connection, dialect.BeginWrite(connection), dialect)) { BetweenSteps = BetweenBulkSteps };
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     public void Dispose()
     {
         if (dialect is IDisposable disposable)

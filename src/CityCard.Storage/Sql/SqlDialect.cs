@@ -33,6 +33,19 @@ internal abstract class SqlDialect
     public abstract DbTransaction BeginRead(DbConnection connection);
 
     /// <summary>
+    /// Commits the session's write transaction and begins the next on the same connection (a step of a bulk write);
+    /// true when no other writer can have committed between the two. <paramref name="between"/> runs in the gap (tests).
+    /// </summary>
+    public virtual bool CommitAndBegin(SqlSession session, Action? between)
+    {
+        session.Transaction.Commit();
+        Committed(session.Connection);
+        between?.Invoke();
+        session.Continue(BeginWrite(session.Connection));
+        return false;
+    }
+
+    /// <summary>
     /// The records of the batches <paramref name="where"/> selects (alias <c>b</c>), counted and summed per batch, party,
     /// rate, outcome and kind (the settlement's recount). The default lets the engine group them.
     /// </summary>

@@ -52,7 +52,11 @@ internal sealed partial class SqlSession : IClearingWriter
         return result;
     }
 
-    public DbTransaction Transaction { get; }
+    /// <summary>The transaction under way (a bulk write moves the session on to the next: <see cref="Continue"/>).</summary>
+    public DbTransaction Transaction { get; private set; }
+
+    /// <summary>Moves the session on to <paramref name="next"/>, begun on the same connection after the previous one committed.</summary>
+    internal void Continue(DbTransaction next) => Transaction = next;
 
     internal SqlDialect Dialect => dialect;
 

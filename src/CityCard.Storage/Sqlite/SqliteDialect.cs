@@ -66,6 +66,18 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
 
     public override DbTransaction BeginRead(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
 
+    // SQLite cannot hold its write lock across a commit, so another connection may take it in the gap. PRAGMA data_version
+    // changes, on this connection, exactly when another connection committed: the same value before the commit and after
+    // the next BEGIN IMMEDIATE (which holds the write lock again) means nobody did.
+    public override bool CommitAndBegin(SqlSession session, Action? between)
+    {
+        var before = DataVersion(session);
+        base.CommitAndBegin(session, between);
+        return DataVersion(session) == before;
+    }
+
+    private static long DataVersion(SqlSession session) => session.Scalar("PRAGMA data_version");
+
     // The hot path: native prepared statements bound column by column, on the session's connection and inside its
     // transaction (ADO.NET's per-parameter boxing and binding cost more than SQLite's own insert). Rows go in groups of
     // RowsPerInsert per statement, which saves most of the per-statement step and reset work; the rest one by one.

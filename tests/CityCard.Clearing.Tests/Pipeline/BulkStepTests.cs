@@ -1,0 +1,67 @@
+using CityCard.Clearing.Outcomes;
+using CityCard.Clearing.Pipeline;
+using CityCard.Clearing.Tests.Support;
+using CityCard.Storage.Sql;
+using static CityCard.Clearing.Tests.Support.World;
+
+namespace CityCard.Clearing.Tests.Pipeline;
+
+/// <summary>
+/// Bulk clearing commits in steps and decides the next step's first file before the commit. If another writer commits
+/// between two steps, that decision may be stale: SQLite notices (PRAGMA data_version) and clears the file again;
+/// PostgreSQL keeps the write lock across the commit, so nobody can.
+/// </summary>
+[Collection(DatabaseGroup.Name)]
+public sealed class BulkStepTests(PostgresServer server)
+{
+    [Fact]
+    public void Sqlite_WriterBetweenSteps_CarriedFileClearedAgain()
+    {
+        using var world = new World(TestDatabase.Create("sqlite", server));
+        var card = world.SellCard(50_000);
+        var files = Enumerable.Range(1, 4).Select(n => world.Batch(BusDevice, (uint)n, card.Purchase(100, BusTerminal, BusCompany, At(8, n)))).ToArray();
+        var store = (SqlClearingStore)world.Database.Store;
+        IngestResult? slipped = null;
+
+        // After the first step (files 1 and 2, file 3 decided), another connection clears file 3 itself.
+        store.BetweenBulkSteps = () => slipped ??= world.Clearing.Ingest(files[2]);
+        var results = world.Clearing.IngestAll(files, filesPerTransaction: 2).ToList();
+
+        Assert.NotNull(slipped);
+        Assert.False(slipped.Replayed);
+        Assert.Equal([false, false, true, false], results.Select(r => r.Replayed));
+        Assert.Equal(slipped.Receipt, results[2].Receipt);
+        Assert.All(results, r => Assert.Equal((BatchStatus.Cleared, 1), (r.Receipt.Status, r.Receipt.Totals.Accepted)));
+        Assert.Equal(4, world.Database.Store.Read(r => r.CardHistory(card.Asn)).Count);
+        PipelineTests.AssertAuditOk(world);
+    }
+
+    [Fact]
+    public async Task Postgres_WriterBetweenSteps_WaitsForTheBulkWrite()
+    {
+        using var world = new World(TestDatabase.Create("postgres", server));
+        var card = world.SellCard(50_000);
+        var files = Enumerable.Range(1, 4).Select(n => world.Batch(BusDevice, (uint)n, card.Purchase(100, BusTerminal, BusCompany, At(8, n)))).ToArray();
+        var store = (SqlClearingStore)world.Database.Store;
+        Task<IngestResult>? other = null;
+        var blocked = false;
+
+        store.BetweenBulkSteps = () =>
+        {
+            if (other is null)
+            {
+                other = Task.Run(() => world.Clearing.Ingest(files[2]));
+                blocked = !other.Wait(TimeSpan.FromMilliseconds(500));
+            }
+        };
+        var results = world.Clearing.IngestAll(files, filesPerTransaction: 2).ToList();
+
+        Assert.True(blocked, "another writer committed between two steps of the bulk write");
+        Assert.All(results, r => Assert.False(r.Replayed));
+        var late = await other!.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.True(late.Replayed);
+        Assert.Equal(results[2].Receipt, late.Receipt);
+        Assert.Equal(4, world.Database.Store.Read(r => r.CardHistory(card.Asn)).Count);
+        PipelineTests.AssertAuditOk(world);
+    }
+}
