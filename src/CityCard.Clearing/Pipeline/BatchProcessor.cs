@@ -706,6 +706,10 @@ internal sealed class BatchProcessor
 
         public List<ChainLink> Accepted { get; } = [];
 
+        // How many of Accepted and Seen came from the batch before (see Continued).
+        private int inheritedAccepted;
+        private int inheritedSeen;
+
         public List<BatchPrior> Seen { get; } = [];
 
         /// <summary>Net card-float debit of the batch's accepted records of this card (purchases − loads).</summary>
@@ -732,13 +736,17 @@ internal sealed class BatchProcessor
 
         public void Remember(BatchPrior prior) => Seen.Add(prior);
 
-        // The card as the next batch of the same transaction starts it: this state as its stored account, nothing
-        // changed or owed yet, and the records accepted or held so far (not all stored yet) still on it.
+        // The card as the next batch starts it: this state as its stored account, nothing changed or owed yet, and this
+        // batch's own records still on it (it may not be written when the next one reads the database). The records it
+        // took over from the batch before are left behind: that batch is written before the next one reads anything
+        // (TransactionGroup), and a bulk write carries cards across all its steps, so they would pile up.
         public CardWork Continued()
         {
             var next = new CardWork(Changed ? ToAccount() : Card);
-            next.Accepted.AddRange(Accepted);
-            next.Seen.AddRange(Seen);
+            next.Accepted.AddRange(Accepted.Skip(inheritedAccepted));
+            next.Seen.AddRange(Seen.Skip(inheritedSeen));
+            next.inheritedAccepted = next.Accepted.Count;
+            next.inheritedSeen = next.Seen.Count;
             return next;
         }
 
