@@ -3,8 +3,9 @@ using CityCard.Clearing.Storage;
 namespace CityCard.Clearing.Pipeline;
 
 /// <summary>
-/// Several files ingested in one write transaction (<see cref="ClearingService.IngestAll"/> with more than one file per
-/// transaction), each file's records decided on the calling thread while the previous file's are written on another.
+/// Files ingested one after another by one writer (<see cref="ClearingService.IngestAll"/> with more than one file per
+/// transaction: the steps of a bulk write, whose commits the caller makes between files), each file's records decided on
+/// the calling thread while the previous file's are written on another.
 /// The connection is never used by both threads at once: a file's checks and its prefetch (cards, earlier records) read
 /// the database only while no write is under way, and then the previous file's write starts; every later read of the
 /// decision (rare: records out of order, a merchant or meter not looked up before) first waits for that write to end.
