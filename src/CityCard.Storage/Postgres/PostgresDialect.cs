@@ -55,9 +55,10 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
         {
             base.CommitAndBegin(session, between);
         }
-        catch (Exception) when (TryUnlock(connection))
+        catch
         {
-            // Not reached: TryUnlock returns false, so the failure goes on up unchanged.
+            TryUnlock(connection);
+            throw;
         }
 
         using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({WriteLockKey})", connection))
@@ -69,7 +70,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
     }
 
     // After a failed step the session lock is released if the connection still works (a broken one releases it by closing).
-    private static bool TryUnlock(NpgsqlConnection connection)
+    private static void TryUnlock(NpgsqlConnection connection)
     {
         try
         {
@@ -82,8 +83,6 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
         catch (InvalidOperationException)
         {
         }
-
-        return false;
     }
 
     public override IReadOnlyDictionary<Asn, CardAccount> LoadCards(SqlSession session, IReadOnlyCollection<Asn> asns)

@@ -38,7 +38,11 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual bool CommitAndBegin(SqlSession session, Action? between)
     {
-        session.Transaction.Commit();
+        using (var done = session.Transaction)
+        {
+            done.Commit();
+        }
+
         Committed(session.Connection);
         between?.Invoke();
         session.Continue(BeginWrite(session.Connection));
