@@ -132,10 +132,7 @@ public sealed class ClearingService
                                     answers.Add(answer);
                                 }
                             }
-
-                            return answers;
-                        },
-                        keepDecided: true);
+                        });
 
                     if (ahead is null && next.GetAwaiter().GetResult() is null)
                     {

@@ -24,24 +24,16 @@ internal sealed class TransactionGroup(IClearingWriter writer, ClearingService s
     private Task? writing;
 
     /// <summary>
-    /// Runs the group's work, and whatever happens waits for the last write before the transaction ends; the decided file
-    /// is written too, unless <paramref name="keepDecided"/> (a bulk write carries it into its next step).
+    /// Runs the caller's work on the group and, whatever happens, waits for the write under way before the transaction
+    /// ends; the decided file stays unwritten (the caller writes it with <see cref="WriteDecided"/> or carries it into
+    /// the next step of its bulk write).
     /// </summary>
-    public List<IngestResult> Run(Func<List<IngestResult>> work, bool keepDecided = false)
+    public void Run(Action work)
     {
         try
         {
-            var answers = work();
-            if (keepDecided)
-            {
-                WaitForWrite();
-            }
-            else
-            {
-                WriteDecided();
-            }
-
-            return answers;
+            work();
+            WaitForWrite();
         }
         catch
         {

@@ -18,7 +18,7 @@ namespace CityCard.Storage.Postgres;
 internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDisposable
 {
     // An arbitrary constant that names the clearing centre's write lock among advisory locks.
-    private const long WriteLockKey = 0x43_43_57_52; // "CCWR"
+    internal const long WriteLockKey = 0x43_43_57_52; // "CCWR"
 
     private readonly NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
 

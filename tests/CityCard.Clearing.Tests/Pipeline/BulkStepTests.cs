@@ -1,7 +1,10 @@
 using CityCard.Clearing.Outcomes;
 using CityCard.Clearing.Pipeline;
 using CityCard.Clearing.Tests.Support;
+using CityCard.Storage;
+using CityCard.Storage.Postgres;
 using CityCard.Storage.Sql;
+using Npgsql;
 using static CityCard.Clearing.Tests.Support.World;
 
 namespace CityCard.Clearing.Tests.Pipeline;
@@ -44,19 +47,28 @@ public sealed class BulkStepTests(PostgresServer server)
         var files = Enumerable.Range(1, 4).Select(n => world.Batch(BusDevice, (uint)n, card.Purchase(100, BusTerminal, BusCompany, At(8, n)))).ToArray();
         var store = (SqlClearingStore)world.Database.Store;
         Task<IngestResult>? other = null;
-        var blocked = false;
+        bool? lockFree = null;
 
+        // In the gap another session cannot take the write lock, and a writer started there waits for the bulk write.
         store.BetweenBulkSteps = () =>
         {
-            if (other is null)
+            if (other is not null)
             {
-                other = Task.Run(() => world.Clearing.Ingest(files[2]));
-                blocked = !other.Wait(TimeSpan.FromMilliseconds(500));
+                return;
             }
+
+            using (var connection = new NpgsqlConnection(DatabaseUrl.Parse(world.Database.Url).ConnectionString))
+            {
+                connection.Open();
+                using var probe = new NpgsqlCommand($"SELECT pg_try_advisory_lock({PostgresDialect.WriteLockKey})", connection);
+                lockFree = (bool)probe.ExecuteScalar()!;
+            }
+
+            other = Task.Run(() => world.Clearing.Ingest(files[2]));
         };
         var results = world.Clearing.IngestAll(files, filesPerTransaction: 2).ToList();
 
-        Assert.True(blocked, "another writer committed between two steps of the bulk write");
+        Assert.False(lockFree);
         Assert.All(results, r => Assert.False(r.Replayed));
         var late = await other!.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         Assert.True(late.Replayed);
