@@ -127,35 +127,34 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
         return found;
     }
 
-    // Binary COPY, each column written with its type (no boxed value per column).
+    // Binary COPY written byte by byte into a buffer (BinaryCopyRows): 17 BIGINTs and the record's bytes per row.
     public override void InsertRecords(SqlSession session, long batchId, IReadOnlyList<ClearedRecord> records)
     {
-        var connection = (NpgsqlConnection)session.Connection;
-        using var writer = connection.BeginBinaryImport($"COPY records ({SqlSession.RecordColumns}) FROM STDIN (FORMAT BINARY)");
+        using var rows = new BinaryCopyRows((NpgsqlConnection)session.Connection, $"COPY records ({SqlSession.RecordColumns}) FROM STDIN (FORMAT BINARY)");
         foreach (var r in records)
         {
-            writer.StartRow();
-            writer.Write(batchId, NpgsqlDbType.Bigint);
-            writer.Write((long)r.Index, NpgsqlDbType.Bigint);
-            writer.Write(unchecked((long)r.Key.Asn.Value), NpgsqlDbType.Bigint);
-            writer.Write((long)r.Key.Kind, NpgsqlDbType.Bigint);
-            writer.Write(r.Key.Counter, NpgsqlDbType.Bigint);
-            writer.Write(r.Order.Time, NpgsqlDbType.Bigint);
-            writer.Write((long)r.Kind, NpgsqlDbType.Bigint);
-            writer.Write((long)r.Reason, NpgsqlDbType.Bigint);
-            writer.Write((long)r.Outcome, NpgsqlDbType.Bigint);
-            writer.Write(r.AmountFen, NpgsqlDbType.Bigint);
-            writer.Write(r.BalanceBeforeFen, NpgsqlDbType.Bigint);
-            writer.Write(r.BalanceAfterFen, NpgsqlDbType.Bigint);
-            writer.Write((long)r.PartyId, NpgsqlDbType.Bigint);
-            writer.Write(r.FullFareFen, NpgsqlDbType.Bigint);
-            writer.Write(r.SubsidyFen, NpgsqlDbType.Bigint);
-            writer.Write(r.CommissionFen, NpgsqlDbType.Bigint);
-            writer.Write((long)r.CommissionBps, NpgsqlDbType.Bigint);
-            writer.Write(r.Raw, NpgsqlDbType.Bytea);
+            rows.StartRow(18, (17 * 12) + 4 + r.Raw.Length);
+            rows.Write(batchId);
+            rows.Write(r.Index);
+            rows.Write(unchecked((long)r.Key.Asn.Value));
+            rows.Write((long)r.Key.Kind);
+            rows.Write(r.Key.Counter);
+            rows.Write(r.Order.Time);
+            rows.Write((long)r.Kind);
+            rows.Write((long)r.Reason);
+            rows.Write((long)r.Outcome);
+            rows.Write(r.AmountFen);
+            rows.Write(r.BalanceBeforeFen);
+            rows.Write(r.BalanceAfterFen);
+            rows.Write((long)r.PartyId);
+            rows.Write(r.FullFareFen);
+            rows.Write(r.SubsidyFen);
+            rows.Write(r.CommissionFen);
+            rows.Write((long)r.CommissionBps);
+            rows.Write(r.Raw);
         }
 
-        writer.Complete();
+        rows.Complete();
     }
 
     public override void InsertPostings(SqlSession session, long transactionId, IReadOnlyList<Clearing.Ledger.Posting> postings)
