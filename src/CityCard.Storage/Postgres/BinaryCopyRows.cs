@@ -53,6 +53,13 @@ internal sealed class BinaryCopyRows : IDisposable
         used += 12;
     }
 
+    /// <summary>A NULL field (4 bytes).</summary>
+    public void WriteNull()
+    {
+        BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(used), -1);
+        used += 4;
+    }
+
     /// <summary>A BYTEA field (4 bytes and the value).</summary>
     public void Write(ReadOnlySpan<byte> value)
     {

@@ -165,19 +165,19 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
             return;
         }
 
-        using var writer = ((NpgsqlConnection)session.Connection).BeginBinaryImport("COPY postings (transaction_id, line, account, sub, amount_fen) FROM STDIN (FORMAT BINARY)");
+        using var rows = new BinaryCopyRows((NpgsqlConnection)session.Connection, "COPY postings (transaction_id, line, account, sub, amount_fen) FROM STDIN (FORMAT BINARY)");
         var line = 0L;
         foreach (var posting in postings)
         {
-            writer.StartRow();
-            writer.Write(transactionId, NpgsqlDbType.Bigint);
-            writer.Write(++line, NpgsqlDbType.Bigint);
-            writer.Write((long)posting.Account.Kind, NpgsqlDbType.Bigint);
-            writer.Write(posting.Account.Sub, NpgsqlDbType.Bigint);
-            writer.Write(posting.AmountFen, NpgsqlDbType.Bigint);
+            rows.StartRow(5, 5 * 12);
+            rows.Write(transactionId);
+            rows.Write(++line);
+            rows.Write((long)posting.Account.Kind);
+            rows.Write(posting.Account.Sub);
+            rows.Write(posting.AmountFen);
         }
 
-        writer.Complete();
+        rows.Complete();
     }
 
     public override void UpdateCards(SqlSession session, IReadOnlyList<CardAccount> cards)
@@ -238,23 +238,23 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
             writer.Complete();
         }
 
-        using (var writer = connection.BeginBinaryImport("COPY postings (transaction_id, line, account, sub, amount_fen) FROM STDIN (FORMAT BINARY)"))
+        using (var rows = new BinaryCopyRows(connection, "COPY postings (transaction_id, line, account, sub, amount_fen) FROM STDIN (FORMAT BINARY)"))
         {
             for (var i = 0; i < sales.Count; i++)
             {
                 var line = 0L;
                 foreach (var posting in sales[i].Postings)
                 {
-                    writer.StartRow();
-                    writer.Write(firstTransactionId + i, NpgsqlDbType.Bigint);
-                    writer.Write(++line, NpgsqlDbType.Bigint);
-                    writer.Write((long)posting.Account.Kind, NpgsqlDbType.Bigint);
-                    writer.Write(posting.Account.Sub, NpgsqlDbType.Bigint);
-                    writer.Write(posting.AmountFen, NpgsqlDbType.Bigint);
+                    rows.StartRow(5, 5 * 12);
+                    rows.Write(firstTransactionId + i);
+                    rows.Write(++line);
+                    rows.Write((long)posting.Account.Kind);
+                    rows.Write(posting.Account.Sub);
+                    rows.Write(posting.AmountFen);
                 }
             }
 
-            writer.Complete();
+            rows.Complete();
         }
     }
 
@@ -263,24 +263,28 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
     // The card columns of SqlSession.CardColumns, every one a BIGINT or NULL, by binary COPY into a table with them.
     private static void CopyCards(NpgsqlConnection connection, string table, IReadOnlyList<CardAccount> cards)
     {
-        using var writer = connection.BeginBinaryImport($"COPY {table} ({SqlSession.CardColumns}) FROM STDIN (FORMAT BINARY)");
+        using var rows = new BinaryCopyRows(connection, $"COPY {table} ({SqlSession.CardColumns}) FROM STDIN (FORMAT BINARY)");
         foreach (var card in cards)
         {
-            writer.StartRow();
-            foreach (var value in SqlSession.CardValues(card))
+            var values = SqlSession.CardValues(card);
+            rows.StartRow((short)values.Length, values.Length * 12);
+            foreach (var value in values)
             {
-                if (value is DBNull)
+                switch (value)
                 {
-                    writer.WriteNull();
-                }
-                else
-                {
-                    writer.Write((long)value, NpgsqlDbType.Bigint);
+                    case long number:
+                        rows.Write(number);
+                        break;
+                    case DBNull:
+                        rows.WriteNull();
+                        break;
+                    default:
+                        throw new InvalidOperationException($"card column value of type {value.GetType().Name}: the card COPY writes BIGINT or NULL only");
                 }
             }
         }
 
-        writer.Complete();
+        rows.Complete();
     }
 
     private static NpgsqlCommand Command(SqlSession session, string sql) =>

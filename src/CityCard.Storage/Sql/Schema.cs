@@ -241,6 +241,32 @@ internal static class Schema
                 "ALTER TABLE records DROP CONSTRAINT records_pkey",
                 "CREATE INDEX records_batch ON records USING brin (batch_id)",
             ]),
+        new Migration(
+            12,
+            "PostgreSQL: a posting's ledger transaction checked once per statement instead of once per row",
+            [],
+            [],
+            [
+                // The foreign key ran one lookup query per posting row; a batch posts to each of its cards (50,000 rows for
+                // a batch of 50,000 different cards), all naming the same transaction. The statement-level trigger looks up
+                // each distinct transaction of the inserted rows once. Ledger transactions can be neither deleted nor
+                // changed (ledger_append_only), so checking inserts covers everything the foreign key guarded. SQLite
+                // keeps its foreign key (checked per row, but in-process and cheap).
+                "ALTER TABLE postings DROP CONSTRAINT postings_transaction_id_fkey",
+                """
+                CREATE FUNCTION postings_name_transactions() RETURNS trigger LANGUAGE plpgsql AS $$
+                DECLARE missing BIGINT;
+                BEGIN
+                  SELECT p.transaction_id INTO missing FROM (SELECT DISTINCT transaction_id FROM new_postings) p
+                    WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.transaction_id = p.transaction_id) LIMIT 1;
+                  IF FOUND THEN
+                    RAISE EXCEPTION 'a posting names ledger transaction %, which does not exist', missing USING ERRCODE = 'foreign_key_violation';
+                  END IF;
+                  RETURN NULL;
+                END $$
+                """,
+                "CREATE TRIGGER postings_transaction_exists AFTER INSERT ON postings REFERENCING NEW TABLE AS new_postings FOR EACH STATEMENT EXECUTE FUNCTION postings_name_transactions()",
+            ]),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;
