@@ -154,6 +154,21 @@ public sealed class SettlementTests(PostgresServer server)
         Assert.Contains(report.Differences, d => d.StartsWith("invariant 4", StringComparison.Ordinal) && d.Contains("batch 2, party 9 at 300 bps: its records sum to 2 records / 300 fen", StringComparison.Ordinal));
     }
 
+    // A record's reason moved to another outcome's (an accepted record marked "bad TAC") changes no count or sum: the
+    // recount's misfiled tally is what names it.
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void RecordReasonOfAnotherOutcome_SettlementRefusesCountingIt(string engine)
+    {
+        using var world = Day(engine);
+        world.Database.ExecuteRaw("UPDATE records SET reason = 300 WHERE batch_id = 2 AND idx = 0");
+
+        var (report, _) = world.Settlement.Settle(Today);
+
+        Assert.False(report.Reconciled);
+        Assert.Contains(report.Differences, d => d.Contains("1 records of these batches have a reason that does not belong to their outcome", StringComparison.Ordinal));
+    }
+
     // Tampering that keeps every batch's count and amount: the bus fares moved to the shop's statement, or a commission
     // raised. The settlement recounts group by group (batch, party, rate), so neither is paid out.
     [Theory]
