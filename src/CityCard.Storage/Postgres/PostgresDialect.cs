@@ -85,26 +85,6 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
         }
     }
 
-    // The settlement's recount, batch by batch: each batch's records are grouped on their own (a hash of a few groups over
-    // one batch's rows), where one GROUP BY over the whole join had the planner sort every record of the day (an
-    // incremental sort spilling to disk: 1.8 s against 0.9 s for 1,000,000 records on one connection).
-    public override List<RecordLine> RecordLines(SqlSession session, string where, (string Name, object? Value)[] parameters) => session.Query(
-        $"""
-        SELECT b.batch_id, g.party_id, g.commission_bps, g.outcome, g.kind, g.records, g.amount_fen, g.full_fare_fen, g.subsidy_fen, g.commission_fen, g.misfiled
-        FROM batches b CROSS JOIN LATERAL (
-          SELECT r.party_id, r.commission_bps, r.outcome, r.kind, COUNT(*) AS records, {SqlSession.Sum("r.amount_fen")} AS amount_fen,
-            {SqlSession.Sum("r.full_fare_fen")} AS full_fare_fen, {SqlSession.Sum("r.subsidy_fen")} AS subsidy_fen, {SqlSession.Sum("r.commission_fen")} AS commission_fen,
-            {SqlSession.Sum("CASE WHEN r.outcome <> r.reason / 100 THEN 1 ELSE 0 END")} AS misfiled
-          FROM records r WHERE r.batch_id = b.batch_id
-          GROUP BY r.party_id, r.commission_bps, r.outcome, r.kind) g
-        {where}
-        """,
-        r => new RecordLine(
-            r.GetInt64(0),
-            new BatchTotal(r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9)),
-            r.GetInt64(10)),
-        parameters);
-
     public override IReadOnlyDictionary<Asn, CardAccount> LoadCards(SqlSession session, IReadOnlyCollection<Asn> asns)
     {
         using var command = Command(session, $"SELECT {SqlSession.CardColumns} FROM cards WHERE asn = ANY(@asns)");
