@@ -255,13 +255,15 @@ internal static class Schema
                 "ALTER TABLE postings DROP CONSTRAINT postings_transaction_id_fkey",
                 """
                 CREATE FUNCTION postings_name_transactions() RETURNS trigger LANGUAGE plpgsql AS $$
-                DECLARE missing BIGINT;
+                DECLARE named BIGINT;
                 BEGIN
-                  SELECT p.transaction_id INTO missing FROM (SELECT DISTINCT transaction_id FROM new_postings) p
-                    WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.transaction_id = p.transaction_id) LIMIT 1;
-                  IF FOUND THEN
-                    RAISE EXCEPTION 'a posting names ledger transaction %, which does not exist', missing USING ERRCODE = 'foreign_key_violation';
-                  END IF;
+                  -- One primary-key probe per distinct transaction, whatever the planner knows of the tables' sizes.
+                  FOR named IN SELECT DISTINCT transaction_id FROM new_postings LOOP
+                    PERFORM 1 FROM ledger_transactions WHERE transaction_id = named;
+                    IF NOT FOUND THEN
+                      RAISE EXCEPTION 'a posting names ledger transaction %, which does not exist', named USING ERRCODE = 'foreign_key_violation';
+                    END IF;
+                  END LOOP;
                   RETURN NULL;
                 END $$
                 """,
