@@ -85,6 +85,19 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
         }
     }
 
+    // The settlement's recount groups the records batch after batch (an incremental sort by batch): a batch of 50,000
+    // records takes about 7.4 MB to sort, over the default 4 MB of work_mem, so every batch spilled to disk (1.56 s against
+    // 0.83 s for 500,000 records). Raised for this transaction only; whatever plan the statistics give, it sorts in memory.
+    public override List<RecordLine> RecordLines(SqlSession session, string where, (string Name, object? Value)[] parameters)
+    {
+        using (var memory = Command(session, "SET LOCAL work_mem = '64MB'"))
+        {
+            memory.ExecuteNonQuery();
+        }
+
+        return base.RecordLines(session, where, parameters);
+    }
+
     public override IReadOnlyDictionary<Asn, CardAccount> LoadCards(SqlSession session, IReadOnlyCollection<Asn> asns)
     {
         using var command = Command(session, $"SELECT {SqlSession.CardColumns} FROM cards WHERE asn = ANY(@asns)");
