@@ -183,6 +183,30 @@ public sealed class PipelineTests(PostgresServer server)
         AssertAuditOk(world);
     }
 
+    // 70 cards in one batch: PostgreSQL updates the cards and writes their postings by binary COPY (from 64 on). Every
+    // card's new state is stored, a blacklisted card keeps its version, and the rest keep none.
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Ingest_SeventyCardsOneBlacklisted_EveryCardStateStoredAsDecided(string engine)
+    {
+        using var world = NewWorld(engine);
+        var cards = Enumerable.Range(0, 70).Select(i => world.SellCard(5_000 + i)).ToList();
+        var version = world.Registry.ReportLost(cards[17].Asn, "reported lost at the outlet");
+        var records = cards.Select((c, i) => c.Purchase(100 + i, BusTerminal, BusCompany, At(8, i % 60, i / 60), blacklistVersion: version - 1)).ToArray();
+
+        var result = world.Ingest(BusDevice, 1, records);
+
+        Assert.Equal(70, result.Receipt.Totals.Accepted);
+        for (var i = 0; i < cards.Count; i++)
+        {
+            var stored = world.Card(cards[i]);
+            Assert.Equal(5_000 + i - (100 + i), stored.ShadowBalanceFen);
+            Assert.Equal(i == 17 ? version : null, stored.BlacklistedVersion);
+        }
+
+        AssertAuditOk(world);
+    }
+
     [Theory]
     [MemberData(nameof(Engines))]
     public void Ingest_TamperedFile_RefusedStoredAndNothingPosted(string engine)
