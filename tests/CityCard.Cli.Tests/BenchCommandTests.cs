@@ -12,6 +12,9 @@ public sealed class BenchCommandTests
         Assert.Contains("SQLite (WAL, synchronous=NORMAL): 2,000 purchase records of 100 cards in 1 batches", result.Out, StringComparison.Ordinal);
         Assert.Contains("| Run | End to end | CPU | Read + verify (all cores) | Raw TAC (1 core) | Raw insert, unique index | CPU |", result.Out, StringComparison.Ordinal);
         Assert.Contains("| 1 | ", result.Out, StringComparison.Ordinal);
+        // SQLite runs in the process: no server's share to show.
+        Assert.Contains("| Settle + audit | Server's share of end-to-end CPU |", result.Out, StringComparison.Ordinal);
+        Assert.Contains(result.Out.Split('\n'), line => line.StartsWith("| 1 | ", StringComparison.Ordinal) && line.TrimEnd().EndsWith("| – |", StringComparison.Ordinal));
         Assert.Contains("20,000,000-record day, EXTRAPOLATED", result.Out, StringComparison.Ordinal);
     }
 

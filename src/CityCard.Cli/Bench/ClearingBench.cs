@@ -56,8 +56,8 @@ internal static class ClearingBench
         output.WriteLine(FormattableString.Invariant(
             $"{(kind == DatabaseKind.Sqlite ? "SQLite (WAL, synchronous=NORMAL)" : cluster?.Version ?? "PostgreSQL")}: {options.Records:N0} purchase records of {options.Cards:N0} cards in {workload.Files.Count:N0} batches of up to {RecordsPerBatch:N0} (signed in {made.Elapsed.TotalSeconds:0.0} s); {Environment.ProcessorCount} cores, load average {loadBefore} before"));
         output.WriteLine("Rates are wall clock; CPU is µs per record used by this process (plus the PostgreSQL server's processes when the benchmark started them), which depends far less on other load.");
-        output.WriteLine("| Run | End to end | CPU | Read + verify (all cores) | Raw TAC (1 core) | Raw insert, unique index | CPU | End to end / raw insert | CPU raw insert / end to end | End to end / raw TAC | Settle + audit |");
-        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        output.WriteLine("| Run | End to end | CPU | Read + verify (all cores) | Raw TAC (1 core) | Raw insert, unique index | CPU | End to end / raw insert | CPU raw insert / end to end | End to end / raw TAC | Settle + audit | Server's share of end-to-end CPU |");
+        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         WarmUp(kind, cluster, workload);
         var best = (Rate: 0.0, Settle: TimeSpan.Zero);
         for (var run = 1; run <= options.Runs; run++)
@@ -69,6 +69,7 @@ internal static class ClearingBench
                 var cpu = new CpuMeter(cluster);
                 var (endToEnd, settle) = EndToEnd(url, workload, cpu);
                 var endToEndCpu = cpu.PerRecord(workload.Records);
+                var serverShare = cpu.ServerShare is { } share ? FormattableString.Invariant($"{share:0.00}") : "–";
                 var verify = ReadAndVerify(workload);
                 var tac = RawTac(workload.Sample);
                 var inserted = Math.Min(options.Records, MaxRawInsert);
@@ -77,7 +78,7 @@ internal static class ClearingBench
                 cpu.Stop();
                 var insertCpu = cpu.PerRecord(inserted);
                 output.WriteLine(FormattableString.Invariant(
-                    $"| {run} | {Measure.Rate(endToEnd)} | {endToEndCpu:0.0} µs | {Measure.Rate(verify)} | {Measure.Rate(tac)} | {Measure.Rate(insert)} | {insertCpu:0.0} µs | {Measure.Ratio(endToEnd / insert)} | {Measure.Ratio(insertCpu / endToEndCpu)} | {Measure.Ratio(endToEnd / tac)} | {settle.TotalSeconds:0.00} s |"));
+                    $"| {run} | {Measure.Rate(endToEnd)} | {endToEndCpu:0.0} µs | {Measure.Rate(verify)} | {Measure.Rate(tac)} | {Measure.Rate(insert)} | {insertCpu:0.0} µs | {Measure.Ratio(endToEnd / insert)} | {Measure.Ratio(insertCpu / endToEndCpu)} | {Measure.Ratio(endToEnd / tac)} | {settle.TotalSeconds:0.00} s | {serverShare} |"));
                 if (endToEnd > best.Rate)
                 {
                     best = (endToEnd, settle);
@@ -322,18 +323,30 @@ internal static class ClearingBench
     private sealed class CpuMeter(ThrowawayPostgres? cluster)
     {
         private TimeSpan started;
+        private TimeSpan startedServer;
         private TimeSpan used;
+        private TimeSpan usedServer;
 
-        public void Start() => started = Now();
+        // The server processes' part of the CPU between Start and Stop, or null when no cluster was started.
+        public double? ServerShare => cluster is null || used <= TimeSpan.Zero ? null : usedServer / used;
 
-        public void Stop() => used = Now() - started;
+        public void Start() => (started, startedServer) = Now();
+
+        public void Stop()
+        {
+            var (now, server) = Now();
+            used = now - started;
+            usedServer = server - startedServer;
+        }
 
         public double PerRecord(int records) => used.TotalMilliseconds * 1_000 / records;
 
-        private TimeSpan Now()
+        // (this process and the cluster, the cluster alone)
+        private (TimeSpan All, TimeSpan Server) Now()
         {
             using var self = Process.GetCurrentProcess();
-            return self.TotalProcessorTime + (cluster?.CpuTime() ?? TimeSpan.Zero);
+            var server = cluster?.CpuTime() ?? TimeSpan.Zero;
+            return (self.TotalProcessorTime + server, server);
         }
     }
 
