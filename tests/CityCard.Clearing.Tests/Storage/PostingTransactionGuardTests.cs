@@ -23,15 +23,15 @@ public sealed class PostingTransactionGuardTests(PostgresServer server)
     {
         using var world = new World(TestDatabase.Create(engine, server));
         world.SellCard(5_000);
-        var before = Scalar(world.Database, "SELECT COUNT(*) FROM postings");
-        var existing = Scalar(world.Database, "SELECT MIN(transaction_id) FROM ledger_transactions");
+        var before = world.Database.ScalarRaw("SELECT COUNT(*) FROM postings");
+        var existing = world.Database.ScalarRaw("SELECT MIN(transaction_id) FROM ledger_transactions");
 
         // A balanced pair: the first row names a stored transaction, the second one that does not exist.
         var error = Assert.ThrowsAny<Exception>(() => world.Database.ExecuteRaw($"INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES ({existing}, 900, 1, 1, 5), (987654321, 1, 1, 1, -5)"));
 
         Assert.True(error is PostgresException or SqliteException, error.GetType().Name);
         Assert.Contains(engine == "postgres" ? "ledger transaction 987654321, which does not exist" : "FOREIGN KEY", error.Message, StringComparison.Ordinal);
-        Assert.Equal(before, Scalar(world.Database, "SELECT COUNT(*) FROM postings"));
+        Assert.Equal(before, world.Database.ScalarRaw("SELECT COUNT(*) FROM postings"));
         Assert.True(world.Database.Store.Read(r => r.Audit()).Ok);
     }
 
@@ -40,7 +40,7 @@ public sealed class PostingTransactionGuardTests(PostgresServer server)
     {
         using var world = new World(TestDatabase.Create("postgres", server));
         world.SellCard(5_000);
-        var before = Scalar(world.Database, "SELECT COUNT(*) FROM postings");
+        var before = world.Database.ScalarRaw("SELECT COUNT(*) FROM postings");
         using var connection = new NpgsqlConnection(DatabaseUrl.Parse(world.Database.Url).ConnectionString);
         connection.Open();
 
@@ -57,7 +57,7 @@ public sealed class PostingTransactionGuardTests(PostgresServer server)
         });
 
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, error.SqlState);
-        Assert.Equal(before, Scalar(world.Database, "SELECT COUNT(*) FROM postings"));
+        Assert.Equal(before, world.Database.ScalarRaw("SELECT COUNT(*) FROM postings"));
     }
 
     [Fact]
@@ -73,33 +73,15 @@ public sealed class PostingTransactionGuardTests(PostgresServer server)
             ALTER TABLE postings ADD CONSTRAINT postings_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES ledger_transactions (transaction_id);
             DELETE FROM schema_version WHERE version = 12;
             """);
-        Assert.Equal(1L, Scalar(world.Database, "SELECT COUNT(*) FROM pg_constraint WHERE conname = 'postings_transaction_id_fkey'"));
+        Assert.Equal(1L, world.Database.ScalarRaw("SELECT COUNT(*) FROM pg_constraint WHERE conname = 'postings_transaction_id_fkey'"));
 
         world.Database.Store.Migrate();
 
-        Assert.Equal(0L, Scalar(world.Database, "SELECT COUNT(*) FROM pg_constraint WHERE conname = 'postings_transaction_id_fkey'"));
-        Assert.Equal(1L, Scalar(world.Database, "SELECT COUNT(*) FROM pg_trigger WHERE tgname = 'postings_transaction_exists'"));
+        Assert.Equal(0L, world.Database.ScalarRaw("SELECT COUNT(*) FROM pg_constraint WHERE conname = 'postings_transaction_id_fkey'"));
+        Assert.Equal(1L, world.Database.ScalarRaw("SELECT COUNT(*) FROM pg_trigger WHERE tgname = 'postings_transaction_exists'"));
         Assert.ThrowsAny<PostgresException>(() => world.Database.ExecuteRaw("INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (987654321, 1, 1, 1, 0)"));
         var next = world.Ingest(BusDevice, 2, card.Purchase(100, BusTerminal, BusCompany, At(9)));
         Assert.Equal(1, next.Receipt.Totals.Accepted);
         PipelineTests.AssertAuditOk(world);
-    }
-
-    private static long Scalar(TestDatabase database, string sql)
-    {
-        var url = DatabaseUrl.Parse(database.Url);
-        if (url.Kind == DatabaseKind.Sqlite)
-        {
-            using var connection = new SqliteConnection(url.ConnectionString);
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        using var pg = new NpgsqlConnection(url.ConnectionString);
-        pg.Open();
-        using var query = new NpgsqlCommand(sql, pg);
-        return Convert.ToInt64(query.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -37,7 +37,14 @@ internal sealed class TestDatabase : IDisposable
         return new TestDatabase(engine, server.CreateDatabase(), null);
     }
 
-    public void ExecuteRaw(string sql)
+    public void ExecuteRaw(string sql) => OnRawCommand(sql, command => command.ExecuteNonQuery());
+
+    /// <summary>The first column of the first row of <paramref name="sql"/>, as a number (counts, sums, ids).</summary>
+    public long ScalarRaw(string sql) =>
+        OnRawCommand(sql, command => Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+
+    // Runs sql on a connection of its own, outside the store.
+    private T OnRawCommand<T>(string sql, Func<System.Data.Common.DbCommand, T> run)
     {
         var url = DatabaseUrl.Parse(Url);
         if (url.Kind == DatabaseKind.Sqlite)
@@ -46,15 +53,13 @@ internal sealed class TestDatabase : IDisposable
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = sql;
-            command.ExecuteNonQuery();
+            return run(command);
         }
-        else
-        {
-            using var connection = new NpgsqlConnection(url.ConnectionString);
-            connection.Open();
-            using var command = new NpgsqlCommand(sql, connection);
-            command.ExecuteNonQuery();
-        }
+
+        using var pg = new NpgsqlConnection(url.ConnectionString);
+        pg.Open();
+        using var query = new NpgsqlCommand(sql, pg);
+        return run(query);
     }
 
     public void Dispose()
