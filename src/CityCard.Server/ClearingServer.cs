@@ -10,6 +10,7 @@ using CityCard.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -22,18 +23,27 @@ public static class ClearingServer
     public static WebApplication Build(ServerOptions options, string[]? args = null, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.RequestsPerMinute, 1);
         var builder = WebApplication.CreateBuilder(args ?? []);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         builder.Services.AddProblemDetails();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetFixedWindowLimiter(
-                ClientKey(context),
+                ClientAddress.KeyOf(context),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            limiter.OnRejected = (rejected, cancellation) => new ValueTask(Results.Problem(
-                detail: $"more than {options.RequestsPerMinute} requests a minute from {ClientKey(rejected.HttpContext)}",
-                statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many requests").ExecuteAsync(rejected.HttpContext));
+            limiter.OnRejected = (rejected, cancellation) =>
+            {
+                if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after))
+                {
+                    rejected.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                return new ValueTask(Results.Problem(
+                    detail: $"more than {options.RequestsPerMinute} requests a minute from {ClientAddress.KeyOf(rejected.HttpContext)}",
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many requests").ExecuteAsync(rejected.HttpContext));
+            };
         });
         builder.Services.AddOpenApi("v1", openApi => openApi.AddOperationTransformer((operation, context, _) =>
         {
@@ -65,6 +75,20 @@ public static class ClearingServer
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(HandleException));
         app.UseStatusCodePages();
+        if (options.TrustedProxies.Count > 0)
+        {
+            // Only the configured proxies: the defaults (loopback) are cleared, and only the nearest hop is taken.
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = 1 };
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in options.TrustedProxies)
+            {
+                forwarded.KnownIPNetworks.Add(proxy);
+            }
+
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseRateLimiter();
         app.Use(Authentication.OperatorAuthentication.CheckAsync);
         app.MapOpenApi("/api/openapi/{documentName}.json");
@@ -78,11 +102,6 @@ public static class ClearingServer
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
         return app;
     }
-
-    private static string ClientKey(HttpContext context) =>
-        context.Request.Headers.TryGetValue(Authentication.DeviceSignature.DeviceHeader, out var device)
-            ? "device " + device.ToString()
-            : "address " + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
     // Expected refusals become ProblemDetails naming the problem; anything else is a 500 without internals.
     private static async Task HandleException(HttpContext context)

@@ -32,8 +32,20 @@ public sealed record ServerOptions
     /// <summary>Largest request body accepted (413 above).</summary>
     public long MaxBodyBytes { get; init; } = MaxBatchBytes;
 
-    /// <summary>Requests a client (a device by its id header, else an address) may make per minute; 429 above.</summary>
-    public int RequestsPerMinute { get; init; } = 1_200;
+    /// <summary>
+    /// Requests one client address (an IPv6 client: its /64 network) may make per minute; 429 with <c>Retry-After</c>
+    /// above. Terminals behind one gateway share its address, so a depot's gateway may need a higher figure.
+    /// </summary>
+    public int RequestsPerMinute { get; init; } = DefaultRequestsPerMinute;
+
+    /// <summary>The default of <see cref="RequestsPerMinute"/>.</summary>
+    public const int DefaultRequestsPerMinute = 1_200;
+
+    /// <summary>
+    /// Reverse proxies (addresses or networks) whose <c>X-Forwarded-For</c> names the client; from any other address the
+    /// header is ignored, so a client cannot choose the address it is counted against. Empty: no proxy is trusted.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
 
     /// <summary>Largest clock difference accepted in a signed device request.</summary>
     public TimeSpan SignatureWindow { get; init; } = TimeSpan.FromMinutes(5);

@@ -143,6 +143,8 @@ public sealed class ClearingCommandTests : IDisposable
     [InlineData(2, "--older-than: 99999 is out of range", "centre", "gaps", "--older-than", "99999")]
     [InlineData(2, "--file no-such.json: cannot read it", "centre", "params", "set", "--file", "no-such.json")]
     [InlineData(2, "--device: 'x' is not a whole number", "centre", "params", "pickups", "--device", "x")]
+    [InlineData(2, "--requests-per-minute: 0 is out of range", "serve", "--requests-per-minute", "0")]
+    [InlineData(2, "--trusted-proxy: '10.0.0.1/24' is not an IP address or network", "serve", "--trusted-proxy", "10.0.0.0/24", "--trusted-proxy", "10.0.0.1/24")]
     public void Commands_WrongArguments_ExitTwoNamingTheOption(int code, string message, params string[] args)
     {
         var withDb = args.Contains("--db") ? args : [.. args, "--db", db];

@@ -300,13 +300,14 @@ public sealed partial class ServerTests : IAsyncDisposable
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
     }
 
-    private async Task<HttpClient> StartAsync(long maxBodyBytes = ServerOptions.MaxBatchBytes, int requestsPerMinute = 1_200, FixedClock? clock = null)
+    private async Task<HttpClient> StartAsync(long maxBodyBytes = ServerOptions.MaxBatchBytes, int requestsPerMinute = 1_200, FixedClock? clock = null, IReadOnlyList<IPNetwork>? trustedProxies = null)
     {
         var options = new ServerOptions
         {
             Database = "sqlite:" + Path.Combine(directory, "centre.db"),
             MaxBodyBytes = maxBodyBytes,
             RequestsPerMinute = requestsPerMinute,
+            TrustedProxies = trustedProxies ?? [],
             Clock = clock ?? new FixedClock(Now),
         };
         app = ClearingServer.Build(options, configure: b => b.WebHost.UseTestServer());

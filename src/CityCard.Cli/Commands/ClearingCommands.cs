@@ -153,10 +153,14 @@ internal static class ClearingCommands
         var url = DbOption();
         var keys = KeysOption();
         var urls = Options.Optional("--urls", "where to listen (default http://127.0.0.1:5080)");
+        var perMinute = Options.Optional("--requests-per-minute", $"requests one client address (IPv6: its /64) may make a minute before 429 (default {Server.ServerOptions.DefaultRequestsPerMinute}; terminals behind one gateway share it)");
+        var proxies = new Option<string[]>("--trusted-proxy") { Description = "a reverse proxy's address or network (ADDRESS or ADDRESS/PREFIX) whose X-Forwarded-For names the client (repeat; default none)", Arity = ArgumentArity.ZeroOrMore };
         return new Command("serve", "Run the clearing-centre HTTP server: batch upload, blacklist download, cards, records, settlement, audit (docs/clearing.md).")
-            .With(url, keys, urls)
+            .With(url, keys, urls, perMinute, proxies)
             .Does(parse =>
             {
+                var requestsPerMinute = parse.GetValue(perMinute) is { } limit ? (int)Arguments.Integer(limit, "--requests-per-minute", 1, 1_000_000) : Server.ServerOptions.DefaultRequestsPerMinute;
+                var trusted = (parse.GetValue(proxies) ?? []).Select(TrustedProxy).ToArray();
                 var keySet = LoadKeySet(context, parse.GetValue(keys));
                 var options = new Server.ServerOptions
                 {
@@ -165,6 +169,8 @@ internal static class ClearingCommands
                     TacKeys = keySet.Ring,
                     IssuerKeySets = keySet.Sets,
                     ParameterKey = KeysCommands.ParameterKey(keySet.Upload),
+                    RequestsPerMinute = requestsPerMinute,
+                    TrustedProxies = trusted,
                 };
                 DatabaseUrl.Parse(options.Database, "--db");
                 Microsoft.AspNetCore.Builder.WebApplication app;
@@ -187,6 +193,18 @@ internal static class ClearingCommands
                 app.Run();
                 return ExitCodes.Ok;
             });
+    }
+
+    private static System.Net.IPNetwork TrustedProxy(string text)
+    {
+        try
+        {
+            return Server.ClientAddress.ParseProxy(text, "--trusted-proxy");
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     internal static Option<string?> DbOption() => Options.Optional("--db", $"database URL: sqlite:PATH or postgresql://user:pass@host:port/dbname (default {DatabaseUrl.Default})");
