@@ -16,6 +16,11 @@ public sealed class ClearingCommandTests : IDisposable
 
     public ClearingCommandTests() => db = "sqlite:" + Path.Combine(directory, "centre.db");
 
+    private static readonly int[] TwoThenRefused = [200, 200, 429];
+    private static readonly int[] ThreeThenRefused = [200, 200, 200, 429];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
@@ -151,6 +156,57 @@ public sealed class ClearingCommandTests : IDisposable
         var result = Run(withDb);
         Assert.Equal(code, result.ExitCode);
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_RequestsPerMinuteAndTrustedProxy_EachForwardedClientLimitedByItsOwnAddress()
+    {
+        Assert.Equal(0, Run("db", "migrate", "--db", db).ExitCode);
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var url = $"http://127.0.0.1:{port}";
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(() => CliRunner.RunUntil(stop.Token, "serve", "--db", db, "--urls", url, "--requests-per-minute", "2", "--trusted-proxy", "127.0.0.1"), Ct);
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        async Task<int> Get(string? forwardedFor)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/products", UriKind.Relative));
+            if (forwardedFor is not null)
+            {
+                request.Headers.Add("X-Forwarded-For", forwardedFor);
+            }
+
+            using var response = await http.SendAsync(request, Ct);
+            return (int)response.StatusCode;
+        }
+
+        // Until it listens (refused connections count against nobody); the probe's address has its own budget.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                Assert.Equal(200, await Get("198.51.100.250"));
+                break;
+            }
+            catch (HttpRequestException) when (attempt < 300 && !serving.IsCompleted)
+            {
+                await Task.Delay(100, Ct);
+            }
+        }
+
+        int[] first = [await Get("203.0.113.1"), await Get("203.0.113.1"), await Get("203.0.113.1")];
+        int[] others = [await Get("203.0.113.2"), await Get(null), await Get(null), await Get(null)];
+        await stop.CancelAsync();
+        var result = await serving;
+
+        Assert.Equal(TwoThenRefused, first);
+        Assert.Equal(ThreeThenRefused, others);
+        Assert.Equal(0, result.ExitCode);
     }
 
     [Fact]

@@ -5,7 +5,13 @@ internal static class CliRunner
 {
     public static CliResult Run(params string[] args) => RunWith(null, new Dictionary<string, string>(), args);
 
-    public static CliResult RunWith(string? input, IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <summary>Runs a serving command (<c>serve</c>) until <paramref name="stopping"/> is cancelled.</summary>
+    public static CliResult RunUntil(CancellationToken stopping, params string[] args) => Start(null, new Dictionary<string, string>(), args, stopping);
+
+    public static CliResult RunWith(string? input, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(input, environment, args, CancellationToken.None);
+
+    private static CliResult Start(string? input, IReadOnlyDictionary<string, string> environment, string[] args, CancellationToken stopping)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -13,6 +19,7 @@ internal static class CliRunner
         var context = new CliContext(stdin, stdout, stderr)
         {
             GetEnvironment = name => environment.TryGetValue(name, out var value) ? value : null,
+            Stopping = stopping,
         };
         var code = CliApp.Run(args, context);
         return new CliResult(code, stdout.ToString(), stderr.ToString());

@@ -190,7 +190,7 @@ internal static class ClearingCommands
                     context.Error.WriteLine("citycard: no back-office operator has a valid token, so the back-office endpoints will refuse every request; add one with: citycard centre operator add --db URL --name NAME --role supervisor");
                 }
 
-                app.Run();
+                Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(app, context.Stopping).GetAwaiter().GetResult();
                 return ExitCodes.Ok;
             });
     }
