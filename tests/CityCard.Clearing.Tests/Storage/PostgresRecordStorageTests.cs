@@ -138,6 +138,32 @@ public sealed class PostgresRecordStorageTests(PostgresServer server)
         Assert.Contains("larger than the buffer", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void CardUpdate_SeventyCardsInNoOrder_StoredExactly_AndItsJoinSettingsEndWithTheStatement()
+    {
+        using var world = new World(TestDatabase.Create("postgres", server));
+        var asns = Enumerable.Range(0, 70).Select(i => world.SellCard(1_000 + i).Asn).ToList();
+        string[] settings = [];
+
+        world.Database.Store.Write(w =>
+        {
+            var session = (CityCard.Storage.Sql.SqlSession)w;
+            var loaded = session.LoadCards(asns);
+            // Newest card first, so the rows arrive out of card order.
+            var changed = asns.AsEnumerable().Reverse().Select((asn, i) => loaded[asn] with { ShadowBalanceFen = loaded[asn].ShadowBalanceFen - 7 - i }).ToList();
+            session.Dialect.UpdateCards(session, changed);
+            settings = [.. session.Query("SELECT current_setting('enable_hashjoin') || current_setting('enable_mergejoin')", r => r.GetString(0))];
+            return 0;
+        });
+
+        Assert.Equal(["onon"], settings);
+        for (var i = 0; i < asns.Count; i++)
+        {
+            // Sold with 1,000 + i fen; updated in reverse order, so card i lost 7 + (69 - i).
+            Assert.Equal(1_000 + i - 7 - (69 - i), world.Database.Store.Read(r => r.FindCard(asns[i]))!.ShadowBalanceFen);
+        }
+    }
+
     private static NpgsqlConnection Connect(TestDatabase database)
     {
         var connection = new NpgsqlConnection(DatabaseUrl.Parse(database.Url).ConnectionString);
