@@ -178,16 +178,11 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
             return;
         }
 
-        using var rows = new BinaryCopyRows((NpgsqlConnection)session.Connection, "COPY postings (transaction_id, line, account, sub, amount_fen) FROM STDIN (FORMAT BINARY)");
+        using var rows = new BinaryCopyRows((NpgsqlConnection)session.Connection, CopyPostings);
         var line = 0L;
         foreach (var posting in postings)
         {
-            rows.StartRow(5, 5 * 12);
-            rows.Write(transactionId);
-            rows.Write(++line);
-            rows.Write((long)posting.Account.Kind);
-            rows.Write(posting.Account.Sub);
-            rows.Write(posting.AmountFen);
+            WritePosting(rows, transactionId, ++line, posting);
         }
 
         rows.Complete();
@@ -258,19 +253,14 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
             writer.Complete();
         }
 
-        using (var rows = new BinaryCopyRows(connection, "COPY postings (transaction_id, line, account, sub, amount_fen) FROM STDIN (FORMAT BINARY)"))
+        using (var rows = new BinaryCopyRows(connection, CopyPostings))
         {
             for (var i = 0; i < sales.Count; i++)
             {
                 var line = 0L;
                 foreach (var posting in sales[i].Postings)
                 {
-                    rows.StartRow(5, 5 * 12);
-                    rows.Write(firstTransactionId + i);
-                    rows.Write(++line);
-                    rows.Write((long)posting.Account.Kind);
-                    rows.Write(posting.Account.Sub);
-                    rows.Write(posting.AmountFen);
+                    WritePosting(rows, firstTransactionId + i, ++line, posting);
                 }
             }
 
@@ -279,6 +269,19 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
     }
 
     public void Dispose() => dataSource.Dispose();
+
+    private const string CopyPostings = "COPY postings (transaction_id, line, account, sub, amount_fen) FROM STDIN (FORMAT BINARY)";
+
+    // A row of CopyPostings: five BIGINTs, the amount in fen.
+    private static void WritePosting(BinaryCopyRows rows, long transactionId, long line, Clearing.Ledger.Posting posting)
+    {
+        rows.StartRow(5, 5 * 12);
+        rows.Write(transactionId);
+        rows.Write(line);
+        rows.Write((long)posting.Account.Kind);
+        rows.Write(posting.Account.Sub);
+        rows.Write(posting.AmountFen);
+    }
 
     // The card columns of SqlSession.CardColumns, every one a BIGINT or NULL, by binary COPY into a table with them.
     private static void CopyCards(NpgsqlConnection connection, string table, IReadOnlyList<CardAccount> cards)
