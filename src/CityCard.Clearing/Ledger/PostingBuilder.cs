@@ -3,7 +3,16 @@ namespace CityCard.Clearing.Ledger;
 /// <summary>Accumulates postings by account, so a batch becomes one transaction with one line per account.</summary>
 public sealed class PostingBuilder
 {
-    private readonly Dictionary<Account, long> lines = [];
+    private readonly Dictionary<Account, long> lines;
+
+    /// <summary>Creates an empty builder.</summary>
+    public PostingBuilder()
+        : this(0)
+    {
+    }
+
+    /// <summary>Creates an empty builder with room for about <paramref name="accounts"/> accounts (a batch's cards and parties).</summary>
+    public PostingBuilder(int accounts) => lines = new Dictionary<Account, long>(accounts);
 
     /// <summary>True when no line has a non-zero amount.</summary>
     public bool IsEmpty => lines.Values.All(v => v == 0);

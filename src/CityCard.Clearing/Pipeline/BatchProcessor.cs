@@ -25,7 +25,9 @@ internal sealed class BatchProcessor
     private readonly BatchHeader header;
     private readonly Carry? carried;
     private readonly Action? beforeRead;
-    private readonly Dictionary<Asn, CardWork> cards = [];
+    private readonly Dictionary<Asn, CardWork> cards;
+    private readonly HashSet<Asn> asnScratch;
+    private Dictionary<Asn, CardWork>? spareCards;
     private readonly Dictionary<RecordKey, List<PriorRecord>> priors = [];
     private readonly Dictionary<uint, Merchant?> merchants;
     private readonly Dictionary<TerminalId, Device?> meters;
@@ -56,6 +58,11 @@ internal sealed class BatchProcessor
         this.beforeRead = beforeRead;
         merchants = carried?.Merchants ?? [];
         meters = carried?.Meters ?? [];
+
+        // A bulk write's batches hand two card dictionaries and one set back and forth, so a batch of 50,000 cards does not
+        // allocate (and have collected) tables of that size again for every file.
+        cards = carried?.Spare ?? [];
+        asnScratch = carried?.Asns ?? [];
         closedChinaTime = header.CreatedUtc.UtcDateTime + Settlement.BusinessCalendar.ChinaOffset;
     }
 
@@ -97,17 +104,17 @@ internal sealed class BatchProcessor
 
     /// <summary>
     /// What this batch leaves for the next one of the same transaction: every card it loaded, in its final state and with
-    /// the records this batch (and the batches carried into it) accepted or held, and the merchant and meter lookups.
+    /// the records this batch accepted or held, and the merchant and meter lookups. The cards are continued in place:
+    /// this processor must not be used afterwards.
     /// </summary>
     public Carry CarryOver()
     {
-        var next = new Dictionary<Asn, CardWork>(cards.Count);
-        foreach (var (asn, work) in cards)
+        foreach (var work in cards.Values)
         {
-            next[asn] = work.Continued();
+            work.Continue();
         }
 
-        return new Carry(next, merchants, meters);
+        return new Carry(cards, spareCards, asnScratch, merchants, meters);
     }
 
     // One round trip for the batch's cards and one for the earlier records that a duplicate check needs: only keys
@@ -115,7 +122,8 @@ internal sealed class BatchProcessor
     // previous batch of the transaction had are taken from it (it may not be written yet); its records are on them.
     private void Prefetch(IReadOnlyList<TransactionRecord> records)
     {
-        var asns = new HashSet<Asn>();
+        var asns = asnScratch;
+        asns.Clear();
         foreach (var record in records)
         {
             if (carried is not null && carried.Cards.TryGetValue(record.Asn, out var previous))
@@ -128,12 +136,21 @@ internal sealed class BatchProcessor
             }
         }
 
+        if (carried is not null)
+        {
+            // Every card carried over that this batch has is in its own table now: the old table is the next batch's.
+            carried.Cards.Clear();
+            spareCards = carried.Cards;
+        }
+
         if (asns.Count > 0)
         {
             foreach (var (asn, card) in writer.LoadCards(asns))
             {
                 cards[asn] = new CardWork(card);
             }
+
+            asns.Clear();
         }
 
         var lookups = new HashSet<RecordKey>();
@@ -178,11 +195,12 @@ internal sealed class BatchProcessor
                     (reason, split) = Accept(record, key, order, reason, merchant!, work);
                 }
 
-                work.Remember(new BatchPrior(key, Accepted: true, raw));
+                // An access event has no place in the balance chain.
+                work.Remember(new HeldRecord(key, raw, record.Kind == RecordKind.Access ? null : new ChainLink(order, record.BalanceBeforeFen, record.BalanceAfterFen)));
                 break;
             case RecordOutcome.Suspect:
                 NoteSeen(record, key);
-                cards[record.Asn].Remember(new BatchPrior(key, Accepted: false, raw));
+                cards[record.Asn].Remember(new HeldRecord(key, raw, Link: null, Accepted: false));
                 break;
             case RecordOutcome.Duplicate:
             case RecordOutcome.Rejected:
@@ -290,9 +308,9 @@ internal sealed class BatchProcessor
 
         beforeRead?.Invoke();
         var (lower, upper) = writer.FindCounterNeighbours(work.Card.Asn, key.Kind, key.Counter);
-        foreach (var link in work.Accepted)
+        for (var i = 0; i < work.HeldCount; i++)
         {
-            if (link.Order.Kind != key.Kind)
+            if (work.HeldAt(i).Link is not { } link || link.Order.Kind != key.Kind)
             {
                 continue;
             }
@@ -448,7 +466,6 @@ internal sealed class BatchProcessor
         }
 
         work.Changed = true;
-        work.Accepted.Add(new ChainLink(order, record.BalanceBeforeFen, record.BalanceAfterFen));
         if (load)
         {
             work.FloatFen -= record.AmountFen;
@@ -474,7 +491,7 @@ internal sealed class BatchProcessor
     // centre's subsidy receivable and commission. They balance because every record added equal debits and credits.
     private PostingBuilder Postings()
     {
-        var postings = new PostingBuilder();
+        var postings = new PostingBuilder(cards.Count + payables.Count + outletCash.Count + 2);
         foreach (var work in cards.Values)
         {
             postings.Add(Account.CardFloat(work.Card.Asn), work.FloatFen);
@@ -528,8 +545,13 @@ internal sealed class BatchProcessor
 
         beforeRead?.Invoke();
         var (before, after) = writer.FindNeighbours(work.Card.Asn, order);
-        foreach (var link in work.Accepted)
+        for (var i = 0; i < work.HeldCount; i++)
         {
+            if (work.HeldAt(i).Link is not { } link)
+            {
+                continue;
+            }
+
             if (link.Order < order && (before is null || link.Order > before.Value.Order))
             {
                 before = link;
@@ -560,9 +582,10 @@ internal sealed class BatchProcessor
             return true;
         }
 
-        foreach (var prior in work.Seen)
+        for (var i = 0; i < work.HeldCount; i++)
         {
-            if (prior.Key == key && prior.Raw.AsSpan().SequenceEqual(raw))
+            var held = work.HeldAt(i);
+            if (held.Key == key && held.Raw.AsSpan().SequenceEqual(raw))
             {
                 return true;
             }
@@ -583,9 +606,10 @@ internal sealed class BatchProcessor
             return true;
         }
 
-        foreach (var prior in work.Seen)
+        for (var i = 0; i < work.HeldCount; i++)
         {
-            if (prior.Accepted && prior.Key == key)
+            var held = work.HeldAt(i);
+            if (held.Accepted && held.Key == key)
             {
                 return true;
             }
@@ -631,11 +655,22 @@ internal sealed class BatchProcessor
         return merchant;
     }
 
-    /// <summary>What one batch leaves for the next of the same transaction (see <see cref="CarryOver"/>).</summary>
-    internal sealed record Carry(IReadOnlyDictionary<Asn, CardWork> Cards, Dictionary<uint, Merchant?> Merchants, Dictionary<TerminalId, Device?> Meters);
+    /// <summary>
+    /// What one batch leaves for the next of the same transaction (see <see cref="CarryOver"/>): its cards, and tables the
+    /// next batch may reuse (emptied): a card table (null after the first batch) and a set of card numbers.
+    /// </summary>
+    internal sealed record Carry(
+        Dictionary<Asn, CardWork> Cards,
+        Dictionary<Asn, CardWork>? Spare,
+        HashSet<Asn> Asns,
+        Dictionary<uint, Merchant?> Merchants,
+        Dictionary<TerminalId, Device?> Meters);
 
-    // An accepted or suspect record of this batch, kept on its card for the duplicate and clone checks of later ones.
-    internal readonly record struct BatchPrior(RecordKey Key, bool Accepted, byte[] Raw);
+    /// <summary>
+    /// An accepted or suspect record of this batch, kept on its card for the duplicate and clone checks of later ones, and
+    /// for an accepted purchase or load its place in the balance chain.
+    /// </summary>
+    internal readonly record struct HeldRecord(RecordKey Key, byte[] Raw, ChainLink? Link, bool Accepted = true);
 
     // Outcome counts of the batch, added up without a copy per record.
     private struct Totals
@@ -704,13 +739,15 @@ internal sealed class BatchProcessor
 
         public long ChainBalanceFen { get; set; } = card.ChainBalanceFen;
 
-        public List<ChainLink> Accepted { get; } = [];
+        // The records held on the card (see HeldRecord) in arrival order: most cards have one a batch, so the first is a
+        // field and only a second needs a list. The first `inherited` came from the batch before (see Continue).
+        private HeldRecord first;
+        private List<HeldRecord>? rest;
+        private int inherited;
 
-        // How many of Accepted and Seen came from the batch before (see Continued).
-        private int inheritedAccepted;
-        private int inheritedSeen;
+        public int HeldCount { get; private set; }
 
-        public List<BatchPrior> Seen { get; } = [];
+        public HeldRecord HeldAt(int index) => index == 0 ? first : rest![index - 1];
 
         /// <summary>Net card-float debit of the batch's accepted records of this card (purchases − loads).</summary>
         public long FloatFen { get; set; }
@@ -734,20 +771,52 @@ internal sealed class BatchProcessor
             }
         }
 
-        public void Remember(BatchPrior prior) => Seen.Add(prior);
-
-        // The card as the next batch starts it: this state as its stored account, nothing changed or owed yet, and this
-        // batch's own records still on it (it may not be written when the next one reads the database). The records it
-        // took over from the batch before are left behind: that batch is written before the next one reads anything
-        // (TransactionGroup), and a bulk write carries cards across all its steps, so they would pile up.
-        public CardWork Continued()
+        public void Remember(HeldRecord held)
         {
-            var next = new CardWork(Changed ? ToAccount() : Card);
-            next.Accepted.AddRange(Accepted.Skip(inheritedAccepted));
-            next.Seen.AddRange(Seen.Skip(inheritedSeen));
-            next.inheritedAccepted = next.Accepted.Count;
-            next.inheritedSeen = next.Seen.Count;
-            return next;
+            if (HeldCount == 0)
+            {
+                first = held;
+            }
+            else
+            {
+                (rest ??= new List<HeldRecord>(2)).Add(held);
+            }
+
+            HeldCount++;
+        }
+
+        // Makes this the card as the next batch starts it: nothing changed or owed yet, and this batch's own records still
+        // on it (it may not be written when the next one reads the database). The records it took over from the batch
+        // before are dropped: that batch is written before the next one reads anything (TransactionGroup), and a bulk
+        // write carries cards across all its steps, so they would pile up. The stored account (Card) is not renewed: the
+        // fields the pipeline moves are read from this object, never from Card, and ToAccount overrides every one.
+        public void Continue()
+        {
+            DropFirst(inherited);
+            inherited = HeldCount;
+            Changed = false;
+            FloatFen = 0;
+        }
+
+        private void DropFirst(int count)
+        {
+            if (count == 0)
+            {
+                return;
+            }
+
+            if (count >= HeldCount)
+            {
+                first = default;
+                rest?.Clear();
+                HeldCount = 0;
+                return;
+            }
+
+            // Items are first, rest[0], rest[1], …: the new first is rest[count - 1].
+            first = rest![count - 1];
+            rest.RemoveRange(0, count);
+            HeldCount -= count;
         }
 
         public CardAccount ToAccount() => Card with
