@@ -25,6 +25,7 @@ internal sealed class BatchProcessor
     private readonly BatchHeader header;
     private readonly Carry? carried;
     private readonly Action? beforeRead;
+    private readonly IReadOnlyDictionary<Asn, CardAccount>? known;
     private readonly Dictionary<Asn, CardWork> cards;
     private readonly HashSet<Asn> asnScratch;
     private Dictionary<Asn, CardWork>? spareCards;
@@ -49,8 +50,13 @@ internal sealed class BatchProcessor
     /// <param name="header">The batch's verified header.</param>
     /// <param name="carried">What the previous batch of the same transaction left, when it is not stored yet.</param>
     /// <param name="beforeRead">Called before every read made while deciding (after the prefetch): waits for that store.</param>
-    public BatchProcessor(IClearingWriter writer, ClearingOptions options, BatchHeader header, Carry? carried = null, Action? beforeRead = null)
+    /// <param name="known">
+    /// Cards of the batch already read (on another connection, or from memory) as the writer would read them now; the
+    /// carried cards take precedence, and a card in neither is read by the writer.
+    /// </param>
+    public BatchProcessor(IClearingWriter writer, ClearingOptions options, BatchHeader header, Carry? carried = null, Action? beforeRead = null, IReadOnlyDictionary<Asn, CardAccount>? known = null)
     {
+        this.known = known;
         this.writer = writer;
         this.options = options;
         this.header = header;
@@ -129,6 +135,13 @@ internal sealed class BatchProcessor
             if (carried is not null && carried.Cards.TryGetValue(record.Asn, out var previous))
             {
                 cards.TryAdd(record.Asn, previous);
+            }
+            else if (known is not null && known.TryGetValue(record.Asn, out var account))
+            {
+                if (!cards.ContainsKey(record.Asn))
+                {
+                    cards[record.Asn] = new CardWork(account);
+                }
             }
             else
             {

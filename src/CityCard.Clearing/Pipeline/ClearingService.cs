@@ -95,7 +95,7 @@ public sealed class ClearingService
             if (filesPerTransaction > 1 && next.GetAwaiter().GetResult() is not null)
             {
                 using var bulk = store.BeginBulkWrite();
-                var group = new TransactionGroup(bulk.Writer, this);
+                var group = new TransactionGroup(bulk.Writer, this, asns => store.Read(reader => reader.LoadCards(asns)));
 
                 // The first file of the next step, decided while this step's last file was written (it is written in the
                 // next step), and its answer, which the next step's commit makes final.
@@ -146,7 +146,9 @@ public sealed class ClearingService
                         break;
                     }
 
-                    if (!bulk.CommitAndContinue() && ahead is { } stale)
+                    var alone = bulk.CommitAndContinue();
+                    group.StepCommitted();
+                    if (!alone && ahead is { } stale)
                     {
                         // Another writer may have committed between the steps: the file carried over is cleared again
                         // from what is stored now (refused or replayed this time, its answer is stored in the new step).

@@ -1,4 +1,7 @@
+using CityCard.Clearing.Registry;
 using CityCard.Clearing.Storage;
+using CityCard.Records;
+using CityCard.Security.Ep;
 
 namespace CityCard.Clearing.Pipeline;
 
@@ -13,9 +16,19 @@ namespace CityCard.Clearing.Pipeline;
 /// its cards' final state and its records, so the answers are those of one file at a time. A file that is refused, is
 /// replayed or repeats the batch key of the unwritten file is handled after everything before it was written, exactly as
 /// <see cref="ClearingService.Ingest(byte[])"/> would.
+/// Given a way to read committed cards on another connection, a file's cards are read there while the file before the
+/// decided one is still being written: what the bulk write has changed and not committed is taken from memory instead
+/// (the decided file's cards from its carry, the cards of the step's earlier files from <c>stepCards</c>), so the
+/// committed state of every other card is the state the writer would read.
 /// </summary>
-internal sealed class TransactionGroup(IClearingWriter writer, ClearingService service)
+internal sealed class TransactionGroup(
+    IClearingWriter writer,
+    ClearingService service,
+    Func<IReadOnlyCollection<Asn>, IReadOnlyDictionary<Asn, CardAccount>>? readCommittedCards = null)
 {
+    // Every card the files of this step changed, in its latest state; the step's commit makes them readable elsewhere.
+    private readonly Dictionary<Asn, CardAccount> stepCards = [];
+
     // Decided and not yet handed to the writing thread, with what it carries to the next file.
     private BatchWrite? decided;
     private BatchProcessor.Carry? carry;
@@ -53,10 +66,13 @@ internal sealed class TransactionGroup(IClearingWriter writer, ClearingService s
 
     public IngestResult Ingest(PreparedBatch prepared, DateTimeOffset receivedUtc)
     {
-        WaitForWrite();
         var header = prepared.Header;
         var plain = header is not null && prepared.HeaderError is null && prepared.BodyError is null
             && (decided is null || decided.Header.DeviceId != header.DeviceId || decided.Header.BatchNumber != header.BatchNumber);
+
+        // While the write under way runs on the writer's connection.
+        var known = plain && readCommittedCards is not null ? Preload(prepared.Batch!.Records, readCommittedCards) : null;
+        WaitForWrite();
         if (!plain)
         {
             // Refusals and repeats are answered against everything before them, written.
@@ -68,11 +84,67 @@ internal sealed class TransactionGroup(IClearingWriter writer, ClearingService s
             return answer;
         }
 
-        var processor = new BatchProcessor(writer, service.Options, header!, carry, WaitForWrite);
+        var processor = new BatchProcessor(writer, service.Options, header!, carry, WaitForWrite, known);
         var write = processor.Process(prepared, template, template.BusinessDate!.Value, afterPrefetch: StartWritingDecided);
         decided = write;
         carry = processor.CarryOver();
+        foreach (var card in write.UpdatedCards)
+        {
+            stepCards[card.Asn] = card;
+        }
+
         return new IngestResult(write.Receipt, Replayed: false);
+    }
+
+    // The file's cards as the writer would find them once the files before it are written: the decided file's are left
+    // to its carry; the step's changes are in memory; every other card is read committed.
+    private Dictionary<Asn, CardAccount> Preload(IReadOnlyList<TransactionRecord> records, Func<IReadOnlyCollection<Asn>, IReadOnlyDictionary<Asn, CardAccount>> read)
+    {
+        var known = new Dictionary<Asn, CardAccount>();
+        var unchanged = new HashSet<Asn>();
+        foreach (var record in records)
+        {
+            var asn = record.Asn;
+            if (carry is not null && carry.Cards.ContainsKey(asn))
+            {
+                continue;
+            }
+
+            if (stepCards.TryGetValue(asn, out var changed))
+            {
+                known[asn] = changed;
+            }
+            else
+            {
+                unchanged.Add(asn);
+            }
+        }
+
+        if (unchanged.Count > 0)
+        {
+            foreach (var (asn, card) in read(unchanged))
+            {
+                known[asn] = card;
+            }
+        }
+
+        return known;
+    }
+
+    /// <summary>
+    /// The step was committed: its changes are readable on other connections now, except the decided file's (written in
+    /// the next step).
+    /// </summary>
+    public void StepCommitted()
+    {
+        stepCards.Clear();
+        if (decided is { } ahead)
+        {
+            foreach (var card in ahead.UpdatedCards)
+            {
+                stepCards[card.Asn] = card;
+            }
+        }
     }
 
     // The prefetch of the next file is done: the decided file is written while the next is decided.
@@ -97,6 +169,7 @@ internal sealed class TransactionGroup(IClearingWriter writer, ClearingService s
         WaitForWrite();
         decided = null;
         carry = null;
+        stepCards.Clear();
     }
 
     /// <summary>Waits for the write under way, if any (the decided file stays unwritten).</summary>

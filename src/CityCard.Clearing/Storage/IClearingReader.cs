@@ -32,6 +32,9 @@ public partial interface IClearingReader
     /// <summary>A card by ASN, or null.</summary>
     CardAccount? FindCard(Asn asn);
 
+    /// <summary>The cards of these ASNs that are registered.</summary>
+    IReadOnlyDictionary<Asn, CardAccount> LoadCards(IReadOnlyCollection<Asn> asns);
+
     /// <summary>Every stored record of a card (all outcomes), in card order.</summary>
     IReadOnlyList<StoredRecord> CardHistory(Asn asn);
 

@@ -30,7 +30,7 @@ public partial interface IClearingWriter : IClearingReader
 
     /// <summary>
     /// Registers many sold cards, each with its sale's ledger transaction (same order, same count), in bulk: the caller
-    /// has checked that no ASN is taken or repeated (<see cref="LoadCards"/>). What <see cref="AddCard"/> does per card.
+    /// has checked that no ASN is taken or repeated (<see cref="IClearingReader.LoadCards"/>). What <see cref="AddCard"/> does per card.
     /// </summary>
     void AddCards(IReadOnlyList<CardAccount> cards, IReadOnlyList<LedgerTransaction> sales);
 
@@ -39,9 +39,6 @@ public partial interface IClearingWriter : IClearingReader
 
     /// <summary>Appends a blacklist change (next version) and updates the card; returns the new version.</summary>
     uint AddBlacklistEntry(Asn asn, BlacklistAction action, string reason, DateTimeOffset now);
-
-    /// <summary>The cards of these ASNs that are registered.</summary>
-    IReadOnlyDictionary<Asn, CardAccount> LoadCards(IReadOnlyCollection<Asn> asns);
 
     /// <summary>Stored records (accepted, duplicate, rejected or suspect) with any of these keys.</summary>
     IReadOnlyList<PriorRecord> FindPriorRecords(IReadOnlyCollection<RecordKey> keys);

@@ -39,6 +39,33 @@ public sealed class BulkStepTests(PostgresServer server)
         PipelineTests.AssertAuditOk(world);
     }
 
+    // The carried file's decision, and the card states the step kept in memory for reads on another connection, are
+    // dropped when another writer changed the card between the steps: the file is decided again from the stored card.
+    [Fact]
+    public void Sqlite_WriterChangesTheCarriedFilesCardBetweenSteps_FileDecidedAgainFromIt()
+    {
+        using var world = new World(TestDatabase.Create("sqlite", server));
+        using var reference = new World(TestDatabase.Create("sqlite", server));
+        var card = world.SellCard(50_000);
+        reference.SellCard(50_000);
+        var files = Enumerable.Range(1, 4).Select(n => world.Batch(BusDevice, (uint)n, card.Purchase(100, BusTerminal, BusCompany, At(8, n)))).ToArray();
+        var shop = world.Batch(ShopDevice, 1, card.Purchase(300, ShopTerminal, Shop, At(9)));
+        var store = (SqlClearingStore)world.Database.Store;
+        IngestResult? slipped = null;
+
+        // After the first step (files 1 and 2, file 3 decided), another connection clears the card's later shop purchase.
+        store.BetweenBulkSteps = () => slipped ??= world.Clearing.Ingest(shop);
+        var results = world.Clearing.IngestAll(files, filesPerTransaction: 2).ToList();
+        var expected = new[] { files[0], files[1], shop, files[2], files[3] }.Select(reference.Clearing.Ingest).ToList();
+
+        Assert.Equal(expected[2], slipped);
+        Assert.Equal(expected.Where((_, i) => i != 2), results);
+        Assert.Equal(ReasonCode.ClearedOpensGap, world.Database.Store.Read(r => r.CardHistory(card.Asn)).Single(h => h.Record.AmountFen == 300).Record.Reason);
+        Assert.Equal(reference.Card(card), world.Card(card));
+        Assert.Equal(50_000 - 700, world.Card(card).ShadowBalanceFen);
+        PipelineTests.AssertAuditOk(world);
+    }
+
     [Fact]
     public async Task Postgres_WriterBetweenSteps_WaitsForTheBulkWrite()
     {
