@@ -269,6 +269,17 @@ internal static class Schema
                 """,
                 "CREATE TRIGGER postings_transaction_exists AFTER INSERT ON postings REFERENCING NEW TABLE AS new_postings FOR EACH STATEMENT EXECUTE FUNCTION postings_name_transactions()",
             ]),
+        new Migration(
+            13,
+            "postings without the (account, sub) index",
+            [
+                // A batch posts once to each of its cards, so with many cards a batch wrote as many entries into this index
+                // as it has records, each at a random place (by card). Only the whole-database audit read by account, and it
+                // reads every posting anyway; a scan serves it. Postings stay findable by transaction (the primary key).
+                "DROP INDEX postings_account",
+            ],
+            [],
+            []),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;
