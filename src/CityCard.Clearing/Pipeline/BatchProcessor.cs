@@ -25,7 +25,7 @@ internal sealed class BatchProcessor
     private readonly BatchHeader header;
     private readonly Carry? carried;
     private readonly Action? beforeRead;
-    private readonly IReadOnlyDictionary<Asn, CardAccount>? known;
+    private readonly (IReadOnlyDictionary<Asn, CardAccount> Step, IReadOnlyDictionary<Asn, CardAccount> Committed)? known;
     private readonly Dictionary<Asn, CardWork> cards;
     private readonly HashSet<Asn> asnScratch;
     private Dictionary<Asn, CardWork>? spareCards;
@@ -51,10 +51,17 @@ internal sealed class BatchProcessor
     /// <param name="carried">What the previous batch of the same transaction left, when it is not stored yet.</param>
     /// <param name="beforeRead">Called before every read made while deciding (after the prefetch): waits for that store.</param>
     /// <param name="known">
-    /// Cards of the batch already read (on another connection, or from memory) as the writer would read them now; the
-    /// carried cards take precedence, and a card in neither is read by the writer.
+    /// Cards as the writer would read them now, without reading: the cards the bulk step changed in the files before the
+    /// carried one, then cards read committed on another connection. The carried cards take precedence over both, the
+    /// step's over the committed; a card in none is read by the writer.
     /// </param>
-    public BatchProcessor(IClearingWriter writer, ClearingOptions options, BatchHeader header, Carry? carried = null, Action? beforeRead = null, IReadOnlyDictionary<Asn, CardAccount>? known = null)
+    public BatchProcessor(
+        IClearingWriter writer,
+        ClearingOptions options,
+        BatchHeader header,
+        Carry? carried = null,
+        Action? beforeRead = null,
+        (IReadOnlyDictionary<Asn, CardAccount> Step, IReadOnlyDictionary<Asn, CardAccount> Committed)? known = null)
     {
         this.known = known;
         this.writer = writer;
@@ -136,7 +143,7 @@ internal sealed class BatchProcessor
             {
                 cards.TryAdd(record.Asn, previous);
             }
-            else if (known is not null && known.TryGetValue(record.Asn, out var account))
+            else if (known is { } read && (read.Step.TryGetValue(record.Asn, out var account) || read.Committed.TryGetValue(record.Asn, out account)))
             {
                 if (!cards.ContainsKey(record.Asn))
                 {

@@ -29,6 +29,9 @@ internal sealed class TransactionGroup(
     // Every card the files of this step changed, in its latest state; the step's commit makes them readable elsewhere.
     private readonly Dictionary<Asn, CardAccount> stepCards = [];
 
+    // The cards a file asks the other connection for (kept between files for its capacity).
+    private readonly HashSet<Asn> unchanged = [];
+
     // Decided and not yet handed to the writing thread, with what it carries to the next file.
     private BatchWrite? decided;
     private BatchProcessor.Carry? carry;
@@ -71,7 +74,7 @@ internal sealed class TransactionGroup(
             && (decided is null || decided.Header.DeviceId != header.DeviceId || decided.Header.BatchNumber != header.BatchNumber);
 
         // While the write under way runs on the writer's connection.
-        var known = plain && readCommittedCards is not null ? Preload(prepared.Batch!.Records, readCommittedCards) : null;
+        var committed = plain && readCommittedCards is not null ? Preload(prepared.Batch!.Records, readCommittedCards) : null;
         WaitForWrite();
         if (!plain)
         {
@@ -84,7 +87,7 @@ internal sealed class TransactionGroup(
             return answer;
         }
 
-        var processor = new BatchProcessor(writer, service.Options, header!, carry, WaitForWrite, known);
+        var processor = new BatchProcessor(writer, service.Options, header!, carry, WaitForWrite, committed is null ? null : (stepCards, committed));
         var write = processor.Process(prepared, template, template.BusinessDate!.Value, afterPrefetch: StartWritingDecided);
         decided = write;
         carry = processor.CarryOver();
@@ -96,39 +99,23 @@ internal sealed class TransactionGroup(
         return new IngestResult(write.Receipt, Replayed: false);
     }
 
-    // The file's cards as the writer would find them once the files before it are written: the decided file's are left
-    // to its carry; the step's changes are in memory; every other card is read committed.
-    private Dictionary<Asn, CardAccount> Preload(IReadOnlyList<TransactionRecord> records, Func<IReadOnlyCollection<Asn>, IReadOnlyDictionary<Asn, CardAccount>> read)
+    // The file's cards that neither the decided file's carry nor this step's changes have, read committed (so as the
+    // writer would find them once the files before are written).
+    private IReadOnlyDictionary<Asn, CardAccount> Preload(IReadOnlyList<TransactionRecord> records, Func<IReadOnlyCollection<Asn>, IReadOnlyDictionary<Asn, CardAccount>> read)
     {
-        var known = new Dictionary<Asn, CardAccount>();
-        var unchanged = new HashSet<Asn>();
+        unchanged.Clear();
         foreach (var record in records)
         {
             var asn = record.Asn;
-            if (carry is not null && carry.Cards.ContainsKey(asn))
-            {
-                continue;
-            }
-
-            if (stepCards.TryGetValue(asn, out var changed))
-            {
-                known[asn] = changed;
-            }
-            else
+            if ((carry is null || !carry.Cards.ContainsKey(asn)) && !stepCards.ContainsKey(asn))
             {
                 unchanged.Add(asn);
             }
         }
 
-        if (unchanged.Count > 0)
-        {
-            foreach (var (asn, card) in read(unchanged))
-            {
-                known[asn] = card;
-            }
-        }
-
-        return known;
+        var committed = unchanged.Count > 0 ? read(unchanged) : new Dictionary<Asn, CardAccount>();
+        unchanged.Clear();
+        return committed;
     }
 
     /// <summary>

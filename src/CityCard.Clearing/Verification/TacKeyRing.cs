@@ -55,7 +55,8 @@ public sealed class TacKeyRing
             return null;
         }
 
-        var cityKey = cityKeys.GetOrAdd((algorithm, keyVersion, city.Value), _ => master.Diversify(city.DiversificationFactor()));
+        // No closure: a lambda capturing the master key would be allocated on every call, cached or not.
+        var cityKey = cityKeys.GetOrAdd((algorithm, keyVersion, city.Value), static (slot, master) => master.Diversify(new CityCode(slot.Item3).DiversificationFactor()), master);
         var tacKey = cityKey.Diversify(asn.ToBytes()).TacKey();
         if (Interlocked.Increment(ref added) > MaxCachedCards)
         {
