@@ -91,12 +91,11 @@ internal sealed class PreparedBatch
             return ReasonCode.Cleared;
         }
 
-        var tacKey = tacKeys.CardTacKey(record.Algorithm, record.KeyVersion, record.CityCode, record.Asn);
-        if (tacKey is null)
+        return tacKeys.VerifyTac(record) switch
         {
-            return ReasonCode.UnknownKeyVersion;
-        }
-
-        return record.ComputeTac(tacKey) == record.Tac ? ReasonCode.Cleared : ReasonCode.BadTac;
+            null => ReasonCode.UnknownKeyVersion,
+            true => ReasonCode.Cleared,
+            false => ReasonCode.BadTac,
+        };
     }
 }

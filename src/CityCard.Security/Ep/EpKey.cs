@@ -44,6 +44,36 @@ public abstract class EpKey
         return Create(Algorithm, derived);
     }
 
+    /// <summary>
+    /// The bytes of <c>Diversify(cardFactor).TacKey()</c> written into <paramref name="tacKey"/> (room for 16 bytes)
+    /// without creating key objects: DES 8 bytes (the folded card key), SM4 16. Returns how many were written. For
+    /// clearing, which derives a card's TAC key for every card it meets.
+    /// </summary>
+    public int DeriveTacKey(ReadOnlySpan<byte> cardFactor, Span<byte> tacKey)
+    {
+        KeyGuard.RequireLength(cardFactor, 8, nameof(cardFactor));
+        if (tacKey.Length < Length)
+        {
+            throw new ArgumentException($"{nameof(tacKey)}: needs room for {Length} bytes, has {tacKey.Length}", nameof(tacKey));
+        }
+
+        Span<byte> block = stackalloc byte[16];
+        cardFactor.CopyTo(block);
+        BinaryPrimitives.WriteUInt64BigEndian(block[8..], ~BinaryPrimitives.ReadUInt64BigEndian(cardFactor));
+        Span<byte> derived = stackalloc byte[16];
+        EncryptFactorPair(block, derived);
+        if (Algorithm == EpAlgorithm.Sm4)
+        {
+            derived.CopyTo(tacKey);
+            derived.Clear();
+            return Length;
+        }
+
+        BinaryPrimitives.WriteUInt64BigEndian(tacKey, BinaryPrimitives.ReadUInt64BigEndian(derived) ^ BinaryPrimitives.ReadUInt64BigEndian(derived[8..]));
+        derived.Clear();
+        return 8;
+    }
+
     /// <summary>Two levels: the high-level factor first, then the card factor (STANDARDS.md §0).</summary>
     public EpKey Diversify(ReadOnlySpan<byte> highFactor, ReadOnlySpan<byte> cardFactor) =>
         Diversify(highFactor).Diversify(cardFactor);

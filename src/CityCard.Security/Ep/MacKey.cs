@@ -36,6 +36,14 @@ public abstract class MacKey
     /// <inheritdoc />
     public override string ToString() => $"MacKey({Algorithm.Name()})";
 
+    /// <summary>The key length of the algorithm's MAC keys: 8 for DES, 16 for SM4.</summary>
+    public static int KeyLengthOf(EpAlgorithm algorithm) => algorithm switch
+    {
+        EpAlgorithm.Des => 8,
+        EpAlgorithm.Sm4 => 16,
+        _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "unknown algorithm"),
+    };
+
     private sealed class DesMacKey : MacKey
     {
         private readonly DesCipher cipher;

@@ -15,6 +15,15 @@ public sealed class DesCipher
     private readonly byte[] key;
     private DesEngine? decryptor;
 
+    // Replaces the key in place (for ReusableMacKey, one per thread; a cipher is otherwise immutable).
+    internal void Rekey(ReadOnlySpan<byte> newKey)
+    {
+        KeyGuard.RequireLength(newKey, 8, nameof(newKey));
+        newKey.CopyTo(key);
+        DesKeySchedule.Rekey(encryptor, newKey, encrypting: true);
+        decryptor = null;
+    }
+
     /// <summary>Creates a cipher for an 8-byte key.</summary>
     public DesCipher(ReadOnlySpan<byte> key)
     {

@@ -61,7 +61,27 @@ internal static class DesKeySchedule
         return engine;
     }
 
+    /// <summary>Gives an engine made by <see cref="Create"/> a new key, reusing its working-key array.</summary>
+    public static void Rekey(DesEngine engine, ReadOnlySpan<byte> key, bool encrypting)
+    {
+        if (Enabled && WorkingKey(engine) is { Length: Words } existing)
+        {
+            Schedule(key, encrypting, existing);
+        }
+        else
+        {
+            engine.Init(encrypting, new KeyParameter(key.ToArray()));
+        }
+    }
+
     private static int[] Schedule(ReadOnlySpan<byte> key, bool encrypting)
+    {
+        var result = new int[Words];
+        Schedule(key, encrypting, result);
+        return result;
+    }
+
+    private static void Schedule(ReadOnlySpan<byte> key, bool encrypting, int[] result)
     {
         var table = encrypting ? EncryptTable : DecryptTable;
         var bits = BinaryPrimitives.ReadUInt64BigEndian(key);
@@ -80,12 +100,10 @@ internal static class DesKeySchedule
             acc3 ^= Vector256.LoadUnsafe(ref Unsafe.Add(ref row, 24));
         }
 
-        var result = new int[Words];
         acc0.CopyTo(result.AsSpan(0));
         acc1.CopyTo(result.AsSpan(8));
         acc2.CopyTo(result.AsSpan(16));
         acc3.CopyTo(result.AsSpan(24));
-        return result;
     }
 
     private static int[] BuildTable(bool encrypting)

@@ -20,6 +20,15 @@ public sealed class Sm4Cipher
         Array.Clear(copy);
     }
 
+    // Replaces the key in place (for ReusableMacKey, one per thread; a cipher is otherwise immutable).
+    internal void Rekey(ReadOnlySpan<byte> key)
+    {
+        KeyGuard.RequireLength(key, 16, nameof(key));
+        var copy = key.ToArray();
+        encryptor.Init(true, new KeyParameter(copy));
+        Array.Clear(copy);
+    }
+
     /// <summary>Encrypts one 16-byte block.</summary>
     public void Encrypt(ReadOnlySpan<byte> input, Span<byte> output) => encryptor.ProcessBlock(input, output);
 }
