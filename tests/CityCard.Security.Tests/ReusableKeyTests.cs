@@ -63,7 +63,8 @@ public sealed class ReusableKeyTests
 
         var e = Assert.Throws<ArgumentException>(() => reusable.SetKey(new byte[length]));
 
-        Assert.Contains("key", e.Message, StringComparison.Ordinal);
+        Assert.Equal("key", e.ParamName);
+        Assert.Contains($"got {length}", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -71,7 +72,7 @@ public sealed class ReusableKeyTests
     {
         var cityKey = EpKey.Create(EpAlgorithm.Sm4, new byte[EpKey.Length]);
 
-        Assert.Throws<ArgumentException>(() => cityKey.DeriveTacKey(new byte[7], new byte[16]));
-        Assert.Throws<ArgumentException>(() => cityKey.DeriveTacKey(new byte[8], new byte[15]));
+        Assert.Equal("cardFactor", Assert.Throws<ArgumentException>(() => cityKey.DeriveTacKey(new byte[7], new byte[16])).ParamName);
+        Assert.Equal("tacKey", Assert.Throws<ArgumentException>(() => cityKey.DeriveTacKey(new byte[8], new byte[15])).ParamName);
     }
 }

@@ -130,9 +130,10 @@ internal sealed class BatchProcessor
         return new Carry(cards, spareCards, asnScratch, merchants, meters);
     }
 
-    // One round trip for the batch's cards and one for the earlier records that a duplicate check needs: only keys
-    // below a card's highest counter seen can have been seen before; new counters never need a lookup. Cards the
+    // At most one round trip for the batch's cards and one for the earlier records that a duplicate check needs: only
+    // keys below a card's highest counter seen can have been seen before; new counters never need a lookup. Cards the
     // previous batch of the transaction had are taken from it (it may not be written yet); its records are on them.
+    // Cards already known (see the constructor) are not read again; the writer reads only those in neither.
     private void Prefetch(IReadOnlyList<TransactionRecord> records)
     {
         var asns = asnScratch;

@@ -35,12 +35,8 @@ public abstract class EpKey
     /// <summary>One level of diversification by an 8-byte factor: DES <c>TDES(K,F) ‖ TDES(K,~F)</c>; SM4 <c>SM4(K, F ‖ ~F)</c>.</summary>
     public EpKey Diversify(ReadOnlySpan<byte> factor)
     {
-        KeyGuard.RequireLength(factor, 8, nameof(factor));
-        Span<byte> block = stackalloc byte[16];
-        factor.CopyTo(block);
-        BinaryPrimitives.WriteUInt64BigEndian(block[8..], ~BinaryPrimitives.ReadUInt64BigEndian(factor));
-        Span<byte> derived = stackalloc byte[16];
-        EncryptFactorPair(block, derived);
+        Span<byte> derived = stackalloc byte[Length];
+        DiversifyInto(factor, derived, nameof(factor));
         return Create(Algorithm, derived);
     }
 
@@ -51,26 +47,38 @@ public abstract class EpKey
     /// </summary>
     public int DeriveTacKey(ReadOnlySpan<byte> cardFactor, Span<byte> tacKey)
     {
-        KeyGuard.RequireLength(cardFactor, 8, nameof(cardFactor));
         if (tacKey.Length < Length)
         {
             throw new ArgumentException($"{nameof(tacKey)}: needs room for {Length} bytes, has {tacKey.Length}", nameof(tacKey));
         }
 
+        Span<byte> derived = stackalloc byte[Length];
+        DiversifyInto(cardFactor, derived, nameof(cardFactor));
+        var length = TacKeyOf(Algorithm, derived, tacKey);
+        derived.Clear();
+        return length;
+    }
+
+    // The 16 bytes of the key diversified by an 8-byte factor (STANDARDS.md §2.2, §0).
+    private void DiversifyInto(ReadOnlySpan<byte> factor, Span<byte> derived, string argumentName)
+    {
+        KeyGuard.RequireLength(factor, 8, argumentName);
         Span<byte> block = stackalloc byte[16];
-        cardFactor.CopyTo(block);
-        BinaryPrimitives.WriteUInt64BigEndian(block[8..], ~BinaryPrimitives.ReadUInt64BigEndian(cardFactor));
-        Span<byte> derived = stackalloc byte[16];
+        factor.CopyTo(block);
+        BinaryPrimitives.WriteUInt64BigEndian(block[8..], ~BinaryPrimitives.ReadUInt64BigEndian(factor));
         EncryptFactorPair(block, derived);
-        if (Algorithm == EpAlgorithm.Sm4)
+    }
+
+    // The TAC key of a card key (DTK): DES Fold(DTK) = left half XOR right half, 8 bytes; SM4 the DTK itself, 16 bytes.
+    private static int TacKeyOf(EpAlgorithm algorithm, ReadOnlySpan<byte> dtk, Span<byte> tacKey)
+    {
+        if (algorithm == EpAlgorithm.Sm4)
         {
-            derived.CopyTo(tacKey);
-            derived.Clear();
+            dtk[..Length].CopyTo(tacKey);
             return Length;
         }
 
-        BinaryPrimitives.WriteUInt64BigEndian(tacKey, BinaryPrimitives.ReadUInt64BigEndian(derived) ^ BinaryPrimitives.ReadUInt64BigEndian(derived[8..]));
-        derived.Clear();
+        BinaryPrimitives.WriteUInt64BigEndian(tacKey, BinaryPrimitives.ReadUInt64BigEndian(dtk) ^ BinaryPrimitives.ReadUInt64BigEndian(dtk[8..]));
         return 8;
     }
 
@@ -122,9 +130,7 @@ public abstract class EpKey
         public override MacKey TacKey()
         {
             Span<byte> folded = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64BigEndian(
-                folded,
-                BinaryPrimitives.ReadUInt64BigEndian(KeyBytes) ^ BinaryPrimitives.ReadUInt64BigEndian(KeyBytes.AsSpan(8)));
+            TacKeyOf(EpAlgorithm.Des, KeyBytes, folded);
             return MacKey.Create(EpAlgorithm.Des, folded);
         }
 
