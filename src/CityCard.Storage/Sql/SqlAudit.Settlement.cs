@@ -236,15 +236,13 @@ internal static partial class SqlAudit
     {
         var from = LatestCheckpoint(s);
         var last = s.Scalar("SELECT COALESCE(MAX(transaction_id), 0) FROM ledger_transactions");
-        var range = new (string, object?)[] { ("@from", from.TransactionId), ("@last", last) };
-        var postings = s.Scalar($"SELECT {SqlSession.Sum("amount_fen")} FROM postings WHERE transaction_id > @from AND transaction_id <= @last", range);
-        var cardFloatMoved = -s.Scalar($"SELECT {SqlSession.Sum("amount_fen")} FROM postings WHERE transaction_id > @from AND transaction_id <= @last AND account + 0 = 1", range);
-        var checkpoint = new LedgerCheckpoint(last, from.PostingsFen + postings, from.CardFloatFen + cardFloatMoved);
+        var ledger = s.Dialect.ReadLedgerRange(s, from.TransactionId, last);
+        var checkpoint = new LedgerCheckpoint(last, from.PostingsFen + ledger.PostingsFen, from.CardFloatFen - ledger.CardFloatPostedFen);
         return (new AuditReport(
         [
-            LedgerSince(s, from, checkpoint, range),
+            LedgerSince(ledger, from, checkpoint),
             CardFloatSince(s, checkpoint),
-            ShadowOfTouchedCards(s, range),
+            ShadowOfTouchedCards(s, ledger, from.TransactionId, last),
             RecordsOfBatches(checks, recounted, totals),
             OperatorLogChained(s),
             PendingCreditsHeld(s),
@@ -259,12 +257,9 @@ internal static partial class SqlAudit
         return rows.Count == 0 ? LedgerCheckpoint.Start : rows[0];
     }
 
-    private static InvariantResult LedgerSince(SqlSession s, LedgerCheckpoint from, LedgerCheckpoint to, (string, object?)[] range)
+    private static InvariantResult LedgerSince(LedgerRange ledger, LedgerCheckpoint from, LedgerCheckpoint to)
     {
-        var differences = s.Query(
-            $"SELECT transaction_id, {SqlSession.Sum("amount_fen")} FROM postings WHERE transaction_id > @from AND transaction_id <= @last GROUP BY transaction_id HAVING SUM(amount_fen) <> 0 ORDER BY transaction_id",
-            r => $"transaction {r.GetInt64(0)}: postings sum to {r.GetInt64(1)} fen",
-            range);
+        var differences = ledger.Unbalanced.Select(t => $"transaction {t.TransactionId}: postings sum to {t.SumFen} fen").ToList();
         var figures = new Dictionary<string, long>
         {
             ["fromTransaction"] = from.TransactionId,
@@ -291,37 +286,31 @@ internal static partial class SqlAudit
     // The record at a card's chain tip is its latest accepted transaction (the pipeline keeps the tip); a card with no
     // cleared record yet must still hold its opening balance. Cards with open gaps or chain holes are counted, not
     // judged, as in the whole-database audit; a closed card must hold nothing.
-    private static InvariantResult ShadowOfTouchedCards(SqlSession s, (string, object?)[] range)
+    private static InvariantResult ShadowOfTouchedCards(SqlSession s, LedgerRange ledger, long from, long last)
     {
-        var rows = s.Query(
-            """
-            SELECT c.asn, c.shadow_balance_fen, c.tip_kind, c.opening_balance_fen, c.open_gaps,
-                   CASE WHEN cp.closed_as IS NULL THEN 0 ELSE 1 END, r.balance_after_fen
-            FROM (SELECT DISTINCT sub FROM postings WHERE transaction_id > @from AND transaction_id <= @last AND account + 0 = 1) t
-            JOIN cards c ON c.asn = t.sub
-            LEFT JOIN card_profiles cp ON cp.asn = c.asn
-            LEFT JOIN records r ON r.asn = c.asn AND r.counter_kind = c.tip_kind AND r.counter = c.tip_counter AND r.outcome = 1
-            ORDER BY c.asn
-            """,
-            r => (Asn: SqlSession.AsnOf(r.GetInt64(0)), Shadow: r.GetInt64(1), TipKind: r.GetInt64(2), Opening: r.GetInt64(3),
-                Gaps: r.GetInt64(4), Closed: r.GetInt64(5) == 1, TipBalance: r.IsDBNull(6) ? (long?)null : r.GetInt64(6)),
-            range);
         var differences = new List<string>();
         var suspects = new List<long>();
-        foreach (var card in rows)
+        long touched = 0, closed = 0, gapped = 0;
+        s.Dialect.VisitTouchedCards(s, ledger, from, last, card =>
         {
+            touched++;
             if (card.Closed)
             {
-                if (card.Shadow != 0)
+                closed++;
+                if (card.ShadowFen != 0)
                 {
-                    differences.Add($"card {card.Asn}: closed (refunded or replaced) with a shadow balance of {card.Shadow} fen, not 0");
+                    differences.Add($"card {SqlSession.AsnOf(card.Asn)}: closed (refunded or replaced) with a shadow balance of {card.ShadowFen} fen, not 0");
                 }
             }
-            else if (card.Gaps == 0 && (card.TipKind == 0 ? card.Opening : card.TipBalance) != card.Shadow)
+            else if (card.OpenGaps > 0)
             {
-                suspects.Add(unchecked((long)card.Asn.Value));
+                gapped++;
             }
-        }
+            else if ((card.TipKind == 0 ? card.OpeningFen : card.TipBalanceFen) != card.ShadowFen)
+            {
+                suspects.Add(card.Asn);
+            }
+        });
 
         // The tip is a quick filter. A card it does not explain is judged as the whole-database audit judges it: by its
         // last record in order, and counted, not judged, while its records do not chain yet (some are still on their way).
@@ -343,9 +332,9 @@ internal static partial class SqlAudit
 
         var figures = new Dictionary<string, long>
         {
-            ["cardsTouched"] = rows.Count,
-            ["cardsWithOpenGaps"] = rows.Count(r => !r.Closed && r.Gaps > 0) + holed,
-            ["cardsClosed"] = rows.Count(r => r.Closed),
+            ["cardsTouched"] = touched,
+            ["cardsWithOpenGaps"] = gapped + holed,
+            ["cardsClosed"] = closed,
             ["cardsDisagreeing"] = differences.Count,
         };
         return Result(3, Invariants.ShadowBalance, figures, differences, true);

@@ -66,6 +66,52 @@ internal abstract class SqlDialect
             r.GetInt64(10)),
         parameters);
 
+    /// <summary>
+    /// The ledger transactions after <paramref name="from"/> up to <paramref name="last"/>, summed for the settlement
+    /// audit. The default lets the engine sum and group them (three passes over the range) and leaves the touched cards to
+    /// <see cref="VisitTouchedCards"/>.
+    /// </summary>
+    public virtual LedgerRange ReadLedgerRange(SqlSession session, long from, long last) => LedgerRangeInSql(session, from, last);
+
+    /// <summary>The default <see cref="ReadLedgerRange"/>, in SQL on any engine (tests compare an engine's own with it).</summary>
+    internal static LedgerRange LedgerRangeInSql(SqlSession session, long from, long last)
+    {
+        var range = new (string, object?)[] { ("@from", from), ("@last", last) };
+        var postings = session.Scalar($"SELECT {SqlSession.Sum("amount_fen")} FROM postings WHERE transaction_id > @from AND transaction_id <= @last", range);
+        var cardFloat = session.Scalar($"SELECT {SqlSession.Sum("amount_fen")} FROM postings WHERE transaction_id > @from AND transaction_id <= @last AND account + 0 = 1", range);
+        var unbalanced = session.Query(
+            $"SELECT transaction_id, {SqlSession.Sum("amount_fen")} FROM postings WHERE transaction_id > @from AND transaction_id <= @last GROUP BY transaction_id HAVING SUM(amount_fen) <> 0 ORDER BY transaction_id",
+            r => (r.GetInt64(0), r.GetInt64(1)),
+            range);
+        return new LedgerRange(postings, cardFloat, unbalanced, null);
+    }
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> for every card with a card-float posting in the range of <paramref name="ledger"/>
+    /// (after <paramref name="from"/> up to <paramref name="last"/>), once each, in ASN order. The default finds them in SQL.
+    /// </summary>
+    public virtual void VisitTouchedCards(SqlSession session, LedgerRange ledger, long from, long last, Action<TouchedCard> visit) =>
+        TouchedCardsInSql(session, from, last, visit);
+
+    /// <summary>The default <see cref="VisitTouchedCards"/>, in SQL on any engine (tests compare an engine's own with it).</summary>
+    internal static void TouchedCardsInSql(SqlSession session, long from, long last, Action<TouchedCard> visit)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        session.ForEach(
+            """
+            SELECT c.asn, c.shadow_balance_fen, c.tip_kind, c.opening_balance_fen, c.open_gaps,
+                   CASE WHEN cp.closed_as IS NULL THEN 0 ELSE 1 END, r.balance_after_fen
+            FROM (SELECT DISTINCT sub FROM postings WHERE transaction_id > @from AND transaction_id <= @last AND account + 0 = 1) t
+            JOIN cards c ON c.asn = t.sub
+            LEFT JOIN card_profiles cp ON cp.asn = c.asn
+            LEFT JOIN records r ON r.asn = c.asn AND r.counter_kind = c.tip_kind AND r.counter = c.tip_counter AND r.outcome = 1
+            ORDER BY c.asn
+            """,
+            r => visit(new TouchedCard(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5) == 1, r.IsDBNull(6) ? null : r.GetInt64(6))),
+            ("@from", from),
+            ("@last", last));
+    }
+
     public virtual IReadOnlyDictionary<Asn, CardAccount> LoadCards(SqlSession session, IReadOnlyCollection<Asn> asns)
     {
         var cards = new Dictionary<Asn, CardAccount>(asns.Count);

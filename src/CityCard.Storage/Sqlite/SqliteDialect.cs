@@ -18,7 +18,7 @@ namespace CityCard.Storage.Sqlite;
 /// writer: SQLite's auto-checkpoint is off on the store's connections and a background thread checkpoints on its own
 /// connection (<see cref="WalCheckpointer"/>; durability is the same). The WAL file is cut back to 64 MiB when it restarts.
 /// </summary>
-internal sealed class SqliteDialect : SqlDialect, IDisposable
+internal sealed partial class SqliteDialect : SqlDialect, IDisposable
 {
     private const string Pragmas = "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000; PRAGMA cache_size = -131072; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;";
 

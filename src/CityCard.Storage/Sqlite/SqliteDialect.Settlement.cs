@@ -1,0 +1,133 @@
+using CityCard.Clearing.Ledger;
+using CityCard.Storage.Sql;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace CityCard.Storage.Sqlite;
+
+/// <summary>
+/// The settlement audit's reads of the ledger since the last checkpoint, by native calls in one pass: with many cards a
+/// day holds millions of postings and touches millions of cards, and SQLite's own GROUP BY and DISTINCT sort them in
+/// temporary B-trees (four passes over the range and a sort took 9.4 s of an 11.4 s settlement of 1,000,000 cards).
+/// </summary>
+internal sealed partial class SqliteDialect
+{
+    // The range's postings from the first row any of them is stored in: postings are appended, so they are the table's
+    // last rows, read in storage order instead of through the (transaction, line) index with a table lookup each. The first
+    // row is the smallest rowid among the range's index entries (an index-only scan); rows after it outside the range are
+    // skipped by the filter, so the result does not depend on the order in which postings were stored.
+    private const string RangePostings =
+        """
+        SELECT transaction_id, account, sub, amount_fen FROM postings
+        WHERE rowid >= (SELECT MIN(rowid) FROM postings INDEXED BY sqlite_autoindex_postings_1 WHERE transaction_id > ?1 AND transaction_id <= ?2)
+          AND +transaction_id > ?1 AND +transaction_id <= ?2
+        """;
+
+    // One card, with its profile's closure and the balance after the accepted record at its chain tip (at most one: the
+    // accepted-key index is unique).
+    private const string TouchedCardRow =
+        """
+        SELECT c.shadow_balance_fen, c.tip_kind, c.opening_balance_fen, c.open_gaps,
+          EXISTS (SELECT 1 FROM card_profiles cp WHERE cp.asn = c.asn AND cp.closed_as IS NOT NULL),
+          (SELECT r.balance_after_fen FROM records r WHERE r.asn = c.asn AND r.counter_kind = c.tip_kind AND r.counter = c.tip_counter AND r.outcome = 1)
+        FROM cards c WHERE c.asn = ?1
+        """;
+
+    public override LedgerRange ReadLedgerRange(SqlSession session, long from, long last)
+    {
+        var handle = ((SqliteConnection)session.Connection).Handle!;
+        long postings = 0, cardFloat = 0;
+        var transactions = new List<(long TransactionId, long SumFen)>();
+        var ordered = true;
+        var cards = new DistinctInt64s();
+        Check(handle, raw.sqlite3_prepare_v2(handle, RangePostings, out var statement));
+        using (statement)
+        {
+            var r = SqliteNative.Pointer(statement);
+            Check(handle, SqliteNative.BindInt64(r, 1, from));
+            Check(handle, SqliteNative.BindInt64(r, 2, last));
+            long current = 0, sum = 0;
+            var any = false;
+            int step;
+            while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                var id = SqliteNative.ColumnInt64(r, 0);
+                var amount = SqliteNative.ColumnInt64(r, 3);
+                if (!any || id != current)
+                {
+                    if (any)
+                    {
+                        transactions.Add((current, sum));
+                        ordered &= id > current;
+                    }
+
+                    (current, sum, any) = (id, 0, true);
+                }
+
+                sum = checked(sum + amount);
+                postings = checked(postings + amount);
+                if (SqliteNative.ColumnInt64(r, 1) == (long)AccountKind.CardFloat)
+                {
+                    cardFloat = checked(cardFloat + amount);
+                    cards.Add(SqliteNative.ColumnInt64(r, 2));
+                }
+            }
+
+            if (step != raw.SQLITE_DONE)
+            {
+                Check(handle, step);
+            }
+
+            if (any)
+            {
+                transactions.Add((current, sum));
+            }
+        }
+
+        // Each run of rows is one transaction when their ids only grow; otherwise the runs of one transaction are added up.
+        IEnumerable<(long TransactionId, long SumFen)> whole = ordered
+            ? transactions
+            : transactions.GroupBy(t => t.TransactionId).Select(g => (g.Key, g.Aggregate(0L, (total, t) => checked(total + t.SumFen)))).OrderBy(t => t.Key);
+        return new LedgerRange(postings, cardFloat, whole.Where(t => t.SumFen != 0).ToList(), cards.ToSortedArray());
+    }
+
+    public override void VisitTouchedCards(SqlSession session, LedgerRange ledger, long from, long last, Action<TouchedCard> visit)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        ArgumentNullException.ThrowIfNull(visit);
+        if (ledger.CardSubs is not { } asns)
+        {
+            base.VisitTouchedCards(session, ledger, from, last, visit);
+            return;
+        }
+
+        var handle = ((SqliteConnection)session.Connection).Handle!;
+        Check(handle, raw.sqlite3_prepare_v2(handle, TouchedCardRow, out var statement));
+        using (statement)
+        {
+            var r = SqliteNative.Pointer(statement);
+            foreach (var asn in asns)
+            {
+                Check(handle, SqliteNative.BindInt64(r, 1, asn));
+                var step = raw.sqlite3_step(statement);
+                if (step == raw.SQLITE_ROW)
+                {
+                    visit(new TouchedCard(
+                        asn,
+                        SqliteNative.ColumnInt64(r, 0),
+                        SqliteNative.ColumnInt64(r, 1),
+                        SqliteNative.ColumnInt64(r, 2),
+                        SqliteNative.ColumnInt64(r, 3),
+                        SqliteNative.ColumnInt64(r, 4) != 0,
+                        SqliteNative.ColumnType(r, 5) == raw.SQLITE_NULL ? null : SqliteNative.ColumnInt64(r, 5)));
+                }
+                else if (step != raw.SQLITE_DONE)
+                {
+                    Check(handle, step);
+                }
+
+                raw.sqlite3_reset(statement);
+            }
+        }
+    }
+}
