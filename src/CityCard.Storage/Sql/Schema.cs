@@ -280,9 +280,34 @@ internal static class Schema
             ],
             [],
             []),
+        new Migration(
+            14,
+            "SQLite: cards keyed by their ASN as the table's own key",
+            [],
+            [
+                // "asn BIGINT PRIMARY KEY" made SQLite keep a hidden row id and a separate unique index on asn: every card read
+                // or written by ASN went down two B-trees. "INTEGER PRIMARY KEY" makes the ASN the row id (ASNs above 2^63 are
+                // stored as negative numbers, which a row id allows), one B-tree, and the same uniqueness. Every row is copied,
+                // in ASN order, in the migration's transaction. PostgreSQL's table and primary key are unchanged.
+                """
+                CREATE TABLE cards_by_asn (asn INTEGER PRIMARY KEY, city BIGINT NOT NULL, card_type BIGINT NOT NULL, status BIGINT NOT NULL,
+                  deposit_fen BIGINT NOT NULL, opening_balance_fen BIGINT NOT NULL, shadow_balance_fen BIGINT NOT NULL, chain_balance_fen BIGINT NOT NULL,
+                  tip_time BIGINT NOT NULL, tip_kind BIGINT NOT NULL, tip_counter BIGINT NOT NULL,
+                  offline_start BIGINT NOT NULL, offline_next BIGINT NOT NULL, offline_seen_next BIGINT NOT NULL,
+                  online_start BIGINT NOT NULL, online_next BIGINT NOT NULL, online_seen_next BIGINT NOT NULL,
+                  open_gaps BIGINT NOT NULL, blacklisted_version BIGINT NULL, registered_utc BIGINT NOT NULL)
+                """,
+                $"INSERT INTO cards_by_asn ({CardColumns}) SELECT {CardColumns} FROM cards ORDER BY asn",
+                "DROP TABLE cards",
+                "ALTER TABLE cards_by_asn RENAME TO cards",
+            ],
+            []),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;
+
+    // Migration 14 copies every card column by name (the card columns as of migration 1).
+    private const string CardColumns = "asn, city, card_type, status, deposit_fen, opening_balance_fen, shadow_balance_fen, chain_balance_fen, tip_time, tip_kind, tip_counter, offline_start, offline_next, offline_seen_next, online_start, online_next, online_seen_next, open_gaps, blacklisted_version, registered_utc";
 
     // Migration 10 copies every column by name (the record columns as of migration 1).
     private const string RecordColumns = "batch_id, idx, asn, counter_kind, counter, order_time, kind, reason, outcome, amount_fen, balance_before_fen, balance_after_fen, party_id, full_fare_fen, subsidy_fen, commission_fen, commission_bps, raw";
