@@ -23,14 +23,18 @@ internal sealed partial class SqliteDialect
           AND +transaction_id > ?1 AND +transaction_id <= ?2
         """;
 
-    // One card, with its profile's closure and the balance after the accepted record at its chain tip (at most one: the
-    // accepted-key index is unique).
-    private const string TouchedCardRow =
+    // The touched cards, joined in one statement from a temporary table of their ASNs (its row id), which the CROSS JOIN
+    // keeps as the outer loop: each card, its profile's closure and the balance after the accepted record at its chain tip
+    // (at most one: the accepted-key index is unique) are then looked up by key in ASN order, with the cursors opened once
+    // instead of once per card (a statement per card cost about 2 µs a card more).
+    private const string TouchedCardRows =
         """
-        SELECT c.shadow_balance_fen, c.tip_kind, c.opening_balance_fen, c.open_gaps,
-          EXISTS (SELECT 1 FROM card_profiles cp WHERE cp.asn = c.asn AND cp.closed_as IS NOT NULL),
-          (SELECT r.balance_after_fen FROM records r WHERE r.asn = c.asn AND r.counter_kind = c.tip_kind AND r.counter = c.tip_counter AND r.outcome = 1)
-        FROM cards c WHERE c.asn = ?1
+        SELECT t.asn, c.shadow_balance_fen, c.tip_kind, c.opening_balance_fen, c.open_gaps, cp.closed_as IS NOT NULL, r.balance_after_fen
+        FROM temp.settlement_cards t
+        CROSS JOIN cards c ON c.asn = t.asn
+        LEFT JOIN card_profiles cp ON cp.asn = c.asn
+        LEFT JOIN records r ON r.asn = c.asn AND r.counter_kind = c.tip_kind AND r.counter = c.tip_counter AND r.outcome = 1
+        ORDER BY t.asn
         """;
 
     public override LedgerRange ReadLedgerRange(SqlSession session, long from, long last)
@@ -101,33 +105,43 @@ internal sealed partial class SqliteDialect
             return;
         }
 
+        // Temporary tables belong to the connection and the transaction: a failure below rolls this one back with the rest.
+        session.Execute("CREATE TEMP TABLE IF NOT EXISTS settlement_cards (asn INTEGER PRIMARY KEY); DELETE FROM temp.settlement_cards");
         var handle = ((SqliteConnection)session.Connection).Handle!;
-        Check(handle, raw.sqlite3_prepare_v2(handle, TouchedCardRow, out var statement));
+        Check(handle, raw.sqlite3_prepare_v2(handle, "INSERT INTO temp.settlement_cards (asn) VALUES (?1)", out var insert));
+        using (insert)
+        {
+            var i = SqliteNative.Pointer(insert);
+            foreach (var asn in asns)
+            {
+                Check(handle, SqliteNative.BindInt64(i, 1, asn));
+                Step(handle, insert);
+            }
+        }
+
+        Check(handle, raw.sqlite3_prepare_v2(handle, TouchedCardRows, out var statement));
         using (statement)
         {
             var r = SqliteNative.Pointer(statement);
-            foreach (var asn in asns)
+            int step;
+            while ((step = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
-                Check(handle, SqliteNative.BindInt64(r, 1, asn));
-                var step = raw.sqlite3_step(statement);
-                if (step == raw.SQLITE_ROW)
-                {
-                    visit(new TouchedCard(
-                        asn,
-                        SqliteNative.ColumnInt64(r, 0),
-                        SqliteNative.ColumnInt64(r, 1),
-                        SqliteNative.ColumnInt64(r, 2),
-                        SqliteNative.ColumnInt64(r, 3),
-                        SqliteNative.ColumnInt64(r, 4) != 0,
-                        SqliteNative.ColumnType(r, 5) == raw.SQLITE_NULL ? null : SqliteNative.ColumnInt64(r, 5)));
-                }
-                else if (step != raw.SQLITE_DONE)
-                {
-                    Check(handle, step);
-                }
+                visit(new TouchedCard(
+                    SqliteNative.ColumnInt64(r, 0),
+                    SqliteNative.ColumnInt64(r, 1),
+                    SqliteNative.ColumnInt64(r, 2),
+                    SqliteNative.ColumnInt64(r, 3),
+                    SqliteNative.ColumnInt64(r, 4),
+                    SqliteNative.ColumnInt64(r, 5) != 0,
+                    SqliteNative.ColumnType(r, 6) == raw.SQLITE_NULL ? null : SqliteNative.ColumnInt64(r, 6)));
+            }
 
-                raw.sqlite3_reset(statement);
+            if (step != raw.SQLITE_DONE)
+            {
+                Check(handle, step);
             }
         }
+
+        session.Execute("DROP TABLE temp.settlement_cards");
     }
 }
