@@ -302,6 +302,24 @@ internal static class Schema
                 "ALTER TABLE cards_by_asn RENAME TO cards",
             ],
             []),
+        new Migration(
+            15,
+            "SQLite: postings clustered by (transaction, line)",
+            [],
+            [
+                // The table kept a hidden row id and, for its primary key, a second B-tree: every posting went into both, and a
+                // range of transactions was read through the index with a table lookup per posting. Clustered by its key, a
+                // posting is one entry appended to one B-tree, and the settlement reads the day's transactions as one stretch.
+                // The foreign key and the append-only triggers are made again on the new table. Every row is copied in key order
+                // in the migration's transaction. PostgreSQL is unchanged.
+                "CREATE TABLE postings_by_key (transaction_id BIGINT NOT NULL REFERENCES ledger_transactions (transaction_id), line BIGINT NOT NULL, account BIGINT NOT NULL, sub BIGINT NOT NULL, amount_fen BIGINT NOT NULL, PRIMARY KEY (transaction_id, line)) WITHOUT ROWID",
+                "INSERT INTO postings_by_key (transaction_id, line, account, sub, amount_fen) SELECT transaction_id, line, account, sub, amount_fen FROM postings ORDER BY transaction_id, line",
+                "DROP TABLE postings",
+                "ALTER TABLE postings_by_key RENAME TO postings",
+                "CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: correct by reversal'); END",
+                "CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: correct by reversal'); END",
+            ],
+            []),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

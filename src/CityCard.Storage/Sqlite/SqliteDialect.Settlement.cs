@@ -12,16 +12,9 @@ namespace CityCard.Storage.Sqlite;
 /// </summary>
 internal sealed partial class SqliteDialect
 {
-    // The range's postings from the first row any of them is stored in: postings are appended, so they are the table's
-    // last rows, read in storage order instead of through the (transaction, line) index with a table lookup each. The first
-    // row is the smallest rowid among the range's index entries (an index-only scan); rows after it outside the range are
-    // skipped by the filter, so the result does not depend on the order in which postings were stored.
-    private const string RangePostings =
-        """
-        SELECT transaction_id, account, sub, amount_fen FROM postings
-        WHERE rowid >= (SELECT MIN(rowid) FROM postings INDEXED BY sqlite_autoindex_postings_1 WHERE transaction_id > ?1 AND transaction_id <= ?2)
-          AND +transaction_id > ?1 AND +transaction_id <= ?2
-        """;
+    // Postings are clustered by (transaction, line) (migration 15): the range is one stretch of the table, read in order.
+    // The ORDER BY is that order (no sort): each run of rows with one transaction id is the whole transaction.
+    private const string RangePostings = "SELECT transaction_id, account, sub, amount_fen FROM postings WHERE transaction_id > ?1 AND transaction_id <= ?2 ORDER BY transaction_id, line";
 
     // The touched cards, joined in one statement from a temporary table of their ASNs (its row id), which the CROSS JOIN
     // keeps as the outer loop: each card, its profile's closure and the balance after the accepted record at its chain tip
@@ -41,8 +34,7 @@ internal sealed partial class SqliteDialect
     {
         var handle = ((SqliteConnection)session.Connection).Handle!;
         long postings = 0, cardFloat = 0;
-        var transactions = new List<(long TransactionId, long SumFen)>();
-        var ordered = true;
+        var unbalanced = new List<(long TransactionId, long SumFen)>();
         var cards = new DistinctInt64s();
         Check(handle, raw.sqlite3_prepare_v2(handle, RangePostings, out var statement));
         using (statement)
@@ -59,10 +51,9 @@ internal sealed partial class SqliteDialect
                 var amount = SqliteNative.ColumnInt64(r, 3);
                 if (!any || id != current)
                 {
-                    if (any)
+                    if (any && sum != 0)
                     {
-                        transactions.Add((current, sum));
-                        ordered &= id > current;
+                        unbalanced.Add((current, sum));
                     }
 
                     (current, sum, any) = (id, 0, true);
@@ -82,17 +73,13 @@ internal sealed partial class SqliteDialect
                 Check(handle, step);
             }
 
-            if (any)
+            if (any && sum != 0)
             {
-                transactions.Add((current, sum));
+                unbalanced.Add((current, sum));
             }
         }
 
-        // Each run of rows is one transaction when their ids only grow; otherwise the runs of one transaction are added up.
-        IEnumerable<(long TransactionId, long SumFen)> whole = ordered
-            ? transactions
-            : transactions.GroupBy(t => t.TransactionId).Select(g => (g.Key, g.Aggregate(0L, (total, t) => checked(total + t.SumFen)))).OrderBy(t => t.Key);
-        return new LedgerRange(postings, cardFloat, whole.Where(t => t.SumFen != 0).ToList(), cards.ToSortedArray());
+        return new LedgerRange(postings, cardFloat, unbalanced, cards.ToSortedArray());
     }
 
     public override void VisitTouchedCards(SqlSession session, LedgerRange ledger, long from, long last, Action<TouchedCard> visit)
