@@ -60,6 +60,15 @@ internal static partial class SqlAudit
         return differences;
     }
 
+    /// <summary>
+    /// Whether the query over these batches runs on read connections of its own (enough records, more than one core and
+    /// batch), and so never on the session's connection: the settlement then audits the ledger on it meanwhile.
+    /// </summary>
+    public static bool SplitsOverConnections(IReadOnlyList<(long BatchId, long Records)> batches, long parallelFrom) =>
+        batches.Sum(b => b.Records) >= parallelFrom && Parts(batches) >= 2;
+
+    private static int Parts(IReadOnlyList<(long BatchId, long Records)> batches) => Math.Min(Math.Min(Environment.ProcessorCount, 4), batches.Count);
+
     // A query over the batches selected by where (alias b), run in parts of consecutive batch ids with about the same
     // number of records, each on its own read connection, when there are enough records. Those connections see the
     // committed database; the batches being settled are committed and nothing else can change them while this session
@@ -72,12 +81,13 @@ internal static partial class SqlAudit
         (string Name, object? Value)[] parameters,
         Func<SqlSession, string, (string Name, object? Value)[], List<T>> query)
     {
-        var total = batches.Sum(b => b.Records);
-        var parts = Math.Min(Math.Min(Environment.ProcessorCount, 4), batches.Count);
-        if (total < parallelFrom || parts < 2)
+        if (!SplitsOverConnections(batches, parallelFrom))
         {
             return query(s, where, parameters);
         }
+
+        var total = batches.Sum(b => b.Records);
+        var parts = Parts(batches);
 
         var ranges = new List<(long From, long To)>();
         var start = 0;
@@ -225,29 +235,29 @@ internal static partial class SqlAudit
     }
 
     /// <summary>
-    /// The settlement audit. Invariant 1 over the ledger transactions after the previous checkpoint (each balances; the
-    /// running sum of all postings stays 0); 2 as the running card float against the sum of every card's shadow balance;
-    /// 3 for every card with a card-float posting since the checkpoint (its shadow balance against the balance the card
-    /// reported in the record at its chain tip); 4 for the batches being settled; 7 and 8 whole (the operator log and the
-    /// pending credits are small). Invariants 5 (the unique index on accepted counters enforces it) and 6 (settlements
-    /// are made from these statements) are left to the whole-database audit, as are 1–4 over older history.
+    /// The ledger part of the settlement audit, on this session's connection only: invariant 1 over the ledger
+    /// transactions after the previous checkpoint (each balances; the running sum of all postings stays 0); 2 as the
+    /// running card float against the sum of every card's shadow balance; 3 for every card with a card-float posting since
+    /// the checkpoint (its shadow balance against the balance the card reported in the record at its chain tip). With the
+    /// checkpoint the settlement stores.
     /// </summary>
-    public static (AuditReport Report, LedgerCheckpoint Checkpoint) SettlementAudit(SqlSession s, IReadOnlyList<BatchCheck> checks, IReadOnlyList<ScopeGroup> recounted, IReadOnlyList<ScopeGroup> totals)
+    public static (IReadOnlyList<InvariantResult> Invariants, LedgerCheckpoint Checkpoint) LedgerSinceCheckpoint(SqlSession s)
     {
         var from = LatestCheckpoint(s);
         var last = s.Scalar("SELECT COALESCE(MAX(transaction_id), 0) FROM ledger_transactions");
         var ledger = s.Dialect.ReadLedgerRange(s, from.TransactionId, last);
         var checkpoint = new LedgerCheckpoint(last, from.PostingsFen + ledger.PostingsFen, from.CardFloatFen - ledger.CardFloatPostedFen);
-        return (new AuditReport(
-        [
-            LedgerSince(ledger, from, checkpoint),
-            CardFloatSince(s, checkpoint),
-            ShadowOfTouchedCards(s, ledger, from.TransactionId, last),
-            RecordsOfBatches(checks, recounted, totals),
-            OperatorLogChained(s),
-            PendingCreditsHeld(s),
-        ]), checkpoint);
+        return ([LedgerSince(ledger, from, checkpoint), CardFloatSince(s, checkpoint), ShadowOfTouchedCards(s, ledger, from.TransactionId, last)], checkpoint);
     }
+
+    /// <summary>
+    /// The settlement audit: the ledger part (<see cref="LedgerSinceCheckpoint"/>), 4 for the batches being settled, and
+    /// 7 and 8 whole (the operator log and the pending credits are small). Invariants 5 (the unique index on accepted
+    /// counters enforces it) and 6 (settlements are made from these statements) are left to the whole-database audit, as
+    /// are 1–4 over older history.
+    /// </summary>
+    public static AuditReport SettlementAudit(SqlSession s, IReadOnlyList<InvariantResult> ledger, IReadOnlyList<BatchCheck> checks, IReadOnlyList<ScopeGroup> recounted, IReadOnlyList<ScopeGroup> totals) =>
+        new([.. ledger, RecordsOfBatches(checks, recounted, totals), OperatorLogChained(s), PendingCreditsHeld(s)]);
 
     private static LedgerCheckpoint LatestCheckpoint(SqlSession s)
     {

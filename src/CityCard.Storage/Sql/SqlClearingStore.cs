@@ -76,11 +76,14 @@ internal sealed class SqlClearingStore : IClearingStore
         ArgumentNullException.ThrowIfNull(work);
         using var connection = dialect.Open();
         using var transaction = dialect.BeginWrite(connection);
-        var result = work(new SqlSession(connection, transaction, dialect));
+        var result = work(new SqlSession(connection, transaction, dialect) { SettlementParallelFrom = SettlementParallelFrom });
         transaction.Commit();
         dialect.Committed(connection);
         return result;
     }
+
+    /// <summary>Records from which a settlement reads the day's records on connections of their own, while it audits the ledger (tests lower it).</summary>
+    internal long SettlementParallelFrom { get; set; } = SqlSession.DefaultSettlementParallelFrom;
 
     /// <summary>Runs between the steps of every bulk write (tests: another writer slipping in between).</summary>
     internal Action? BetweenBulkSteps { get; set; }

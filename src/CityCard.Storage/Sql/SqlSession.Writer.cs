@@ -331,7 +331,10 @@ internal sealed partial class SqlSession
     }
 
     /// <summary>Records from which settlement reads the day's records on several connections at once.</summary>
-    internal const long SettlementParallelFrom = 100_000;
+    internal const long DefaultSettlementParallelFrom = 100_000;
+
+    /// <summary>Records from which this session's settlement reads the day's records on connections of their own (tests lower it).</summary>
+    internal long SettlementParallelFrom { get; init; } = DefaultSettlementParallelFrom;
 
     public SettlementInput LoadSettlementInput(DateOnly businessDay)
     {
@@ -339,11 +342,37 @@ internal sealed partial class SqlSession
         var day = ("@day", (object?)Day(businessDay));
         var batches = Query($"SELECT b.batch_id, b.declared_records FROM batches b {Unsettled} ORDER BY b.batch_id", r => (BatchId: r.GetInt64(0), Records: r.GetInt64(1)), day);
         var batchIds = batches.Select(b => b.BatchId).ToList();
-        var recounted = SqlAudit.ScopeGroups(this, batches, SettlementParallelFrom, Unsettled, day);
+
+        // A big day's recount reads the committed records on connections of its own (nothing can change them while this
+        // session holds the write lock): it then runs while this connection audits the ledger.
+        var recounting = SqlAudit.SplitsOverConnections(batches, SettlementParallelFrom)
+            ? Task.Run(() => SqlAudit.ScopeGroups(this, batches, SettlementParallelFrom, Unsettled, day))
+            : null;
+        (IReadOnlyList<Clearing.Audit.InvariantResult> Invariants, LedgerCheckpoint Checkpoint) ledger;
+        try
+        {
+            ledger = SqlAudit.LedgerSinceCheckpoint(this);
+        }
+        catch
+        {
+            // The first failure is the one thrown; the recount is not left running behind it.
+            try
+            {
+                recounting?.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+
+            throw;
+        }
+
+        var recounted = recounting is null ? SqlAudit.ScopeGroups(this, batches, SettlementParallelFrom, Unsettled, day) : recounting.GetAwaiter().GetResult();
         var groups = SqlAudit.TotalGroups(this, Unsettled, day);
         var checks = SqlAudit.BatchChecks(this, SqlAudit.PassesOf(recounted), Unsettled, day);
         var claims = SqlAudit.ClaimRecords(this, Unsettled, day);
-        var (audit, checkpoint) = SqlAudit.SettlementAudit(this, checks, recounted, groups);
+        var audit = SqlAudit.SettlementAudit(this, ledger.Invariants, checks, recounted, groups);
+        var checkpoint = ledger.Checkpoint;
         return new SettlementInput(batchIds, SqlAudit.WithClaims(SqlAudit.Statements(this, groups), claims), checks)
         {
             ClaimDifferences = claims.Where(c => c.ClaimedFen != c.AmountFen)

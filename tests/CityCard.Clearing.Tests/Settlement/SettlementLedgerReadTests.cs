@@ -98,5 +98,43 @@ public sealed class SettlementLedgerReadTests(PostgresServer server)
         Assert.Empty(range.CardSubs ?? []);
     }
 
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void SettlementInput_RecountOnItsOwnConnectionsWhileTheLedgerIsAudited_SameAsOneAfterTheOther(string engine)
+    {
+        using var apart = Tampered(engine, recountApartFrom: 1);
+        using var together = Tampered(engine, recountApartFrom: long.MaxValue);
+
+        static string Describe(Clearing.Settlement.SettlementInput input) => string.Join(
+            "\n",
+            [
+                input.Audit.ToText(),
+                .. input.Statements.Select(s => s.ToString()),
+                .. input.Checks.Select(c => c.ToString()),
+                input.Checkpoint.ToString(),
+            ]);
+        var a = apart.Database.Store.Write(w => w.LoadSettlementInput(Today));
+        var b = together.Database.Store.Write(w => w.LoadSettlementInput(Today));
+
+        Assert.Equal(Describe(b), Describe(a));
+        // Both tamperings are found on the concurrent path: the ledger's and the recount's.
+        Assert.False(a.Audit.Invariants.Single(i => i.Number == 1).Ok);
+        Assert.Contains(a.Audit.Invariants.Single(i => i.Number == 4).Differences, d => d.StartsWith("batch ", StringComparison.Ordinal));
+        Assert.True(a.Checks.Count >= 2);
+    }
+
+    // Two batches of one day, with a posting that unbalances a transaction and batch totals that disagree with the records.
+    private World Tampered(string engine, long recountApartFrom)
+    {
+        var world = new World(TestDatabase.Create(engine, server));
+        ((SqlClearingStore)world.Database.Store).SettlementParallelFrom = recountApartFrom;
+        var card = world.SellCard(5_000);
+        world.Ingest(BusDevice, 1, card.Purchase(200, BusTerminal, BusCompany, At(8)), card.Purchase(100, BusTerminal, BusCompany, At(9)));
+        world.Ingest(BusDevice, 2, card.Purchase(300, BusTerminal, BusCompany, At(10)));
+        world.Database.ExecuteRaw("INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (1, 99, 7, 0, 5)");
+        world.Database.ExecuteRaw("UPDATE batch_totals SET amount_fen = amount_fen + 1 WHERE batch_id = 2");
+        return world;
+    }
+
     private static long Raw(Asn asn) => unchecked((long)asn.Value);
 }
