@@ -355,13 +355,14 @@ internal sealed partial class SqlSession
         }
         catch
         {
-            // The first failure is the one thrown; the recount is not left running behind it.
+            // The recount is not left running behind the failure.
             try
             {
                 recounting?.Wait();
             }
             catch (AggregateException)
             {
+                // The ledger audit's failure is the one reported.
             }
 
             throw;
