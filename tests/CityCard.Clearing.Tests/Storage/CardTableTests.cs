@@ -2,7 +2,6 @@ using CityCard.Clearing.Tests.Pipeline;
 using CityCard.Clearing.Tests.Support;
 using CityCard.Security.Ep;
 using CityCard.Security.Keys;
-using CityCard.Storage;
 using CityCard.Storage.Sql;
 using Microsoft.Data.Sqlite;
 using static CityCard.Clearing.Tests.Support.World;
@@ -77,22 +76,7 @@ public sealed class CardTableTests(PostgresServer server)
         return card;
     }
 
-    private static string Row(SqliteDataReader reader) =>
-        string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null" : reader.GetValue(i).ToString()));
+    private static string Row(SqliteDataReader reader) => SqliteRows.Text(reader);
 
-    private static List<T> Rows<T>(TestDatabase database, string sql, Func<SqliteDataReader, T> map)
-    {
-        using var connection = new SqliteConnection(DatabaseUrl.Parse(database.Url).ConnectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
-    }
+    private static List<T> Rows<T>(TestDatabase database, string sql, Func<SqliteDataReader, T> map) => SqliteRows.Of(database, sql, map);
 }

@@ -1,6 +1,5 @@
 using CityCard.Clearing.Tests.Pipeline;
 using CityCard.Clearing.Tests.Support;
-using CityCard.Storage;
 using CityCard.Storage.Sql;
 using Microsoft.Data.Sqlite;
 using static CityCard.Clearing.Tests.Support.World;
@@ -55,19 +54,5 @@ public sealed class PostingTableTests(PostgresServer server)
         PipelineTests.AssertAuditOk(world);
     }
 
-    private static List<string> Rows(TestDatabase database, string sql)
-    {
-        using var connection = new SqliteConnection(DatabaseUrl.Parse(database.Url).ConnectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null" : reader.GetValue(i).ToString())));
-        }
-
-        return rows;
-    }
+    private static List<string> Rows(TestDatabase database, string sql) => SqliteRows.Of(database, sql, SqliteRows.Text);
 }

@@ -5,7 +5,6 @@ using CityCard.Clearing.Tests.Support;
 using CityCard.Clearing.Verification;
 using CityCard.Records;
 using CityCard.Security.Ep;
-using CityCard.Storage;
 using Microsoft.Data.Sqlite;
 using static CityCard.Clearing.Tests.Support.World;
 
@@ -115,25 +114,10 @@ public sealed class RecordOrderTests(PostgresServer server)
         Raw = [],
     };
 
-    private static string Row(SqliteDataReader reader) =>
-        string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null" : reader.GetValue(i) is byte[] b ? Convert.ToHexString(b) : reader.GetValue(i).ToString()));
-
     private static List<string> KeyColumns(TestDatabase database) =>
         Rows(database, "SELECT name FROM pragma_table_info('records') WHERE pk > 0 ORDER BY pk", r => r.GetString(0));
 
-    private static List<T> Rows<T>(TestDatabase database, string sql, Func<SqliteDataReader, T> map)
-    {
-        using var connection = new SqliteConnection(DatabaseUrl.Parse(database.Url).ConnectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-        {
-            rows.Add(map(reader));
-        }
+    private static string Row(SqliteDataReader reader) => SqliteRows.Text(reader);
 
-        return rows;
-    }
+    private static List<T> Rows<T>(TestDatabase database, string sql, Func<SqliteDataReader, T> map) => SqliteRows.Of(database, sql, map);
 }
