@@ -35,7 +35,7 @@ internal static class DesKeySchedule
         }
         else
         {
-            engine.Init(encrypting, new KeyParameter(key.ToArray()));
+            engine.Init(encrypting, new KeyParameter(key));
         }
 
         return engine;
@@ -55,7 +55,7 @@ internal static class DesKeySchedule
         }
         else
         {
-            engine.Init(true, new KeyParameter(key.ToArray()));
+            engine.Init(true, new KeyParameter(key));
         }
 
         return engine;
@@ -70,7 +70,7 @@ internal static class DesKeySchedule
         }
         else
         {
-            engine.Init(encrypting, new KeyParameter(key.ToArray()));
+            engine.Init(encrypting, new KeyParameter(key));
         }
     }
 

@@ -176,11 +176,10 @@ internal static partial class SqlAudit
         return s.Query(
             $"""
             SELECT b.batch_id, b.device_id, b.batch_number, b.declared_records, b.declared_fen, b.accepted + b.duplicate + b.rejected + b.suspect,
-              (SELECT {SqlSession.Sum("p.amount_fen")} FROM postings p WHERE p.transaction_id = b.ledger_transaction_id AND p.account + 0 = 1)
-              -- Reviewed records post in their own transactions: two lookups by transaction id, not an OR. "+ 0" keeps SQLite's
-              -- planner off the account index, which would scan every card-float posting for each batch.
+              (SELECT {SqlSession.Sum("p.amount_fen")} FROM postings p WHERE p.transaction_id = b.ledger_transaction_id AND p.account = 1)
+              -- Reviewed records post in their own transactions: two lookups by transaction id, not an OR.
               + (SELECT {SqlSession.Sum("p.amount_fen")} FROM reviews v JOIN postings p ON p.transaction_id = v.ledger_transaction_id
-                 WHERE v.batch_id = b.batch_id AND p.account + 0 = 1)
+                 WHERE v.batch_id = b.batch_id AND p.account = 1)
             FROM batches b {where} ORDER BY b.batch_id
             """,
             r =>

@@ -78,7 +78,7 @@ internal abstract class SqlDialect
     {
         var range = new (string, object?)[] { ("@from", from), ("@last", last) };
         var postings = session.Scalar($"SELECT {SqlSession.Sum("amount_fen")} FROM postings WHERE transaction_id > @from AND transaction_id <= @last", range);
-        var cardFloat = session.Scalar($"SELECT {SqlSession.Sum("amount_fen")} FROM postings WHERE transaction_id > @from AND transaction_id <= @last AND account + 0 = 1", range);
+        var cardFloat = session.Scalar($"SELECT {SqlSession.Sum("amount_fen")} FROM postings WHERE transaction_id > @from AND transaction_id <= @last AND account = 1", range);
         var unbalanced = session.Query(
             $"SELECT transaction_id, {SqlSession.Sum("amount_fen")} FROM postings WHERE transaction_id > @from AND transaction_id <= @last GROUP BY transaction_id HAVING SUM(amount_fen) <> 0 ORDER BY transaction_id",
             r => (r.GetInt64(0), r.GetInt64(1)),
@@ -101,7 +101,7 @@ internal abstract class SqlDialect
             """
             SELECT c.asn, c.shadow_balance_fen, c.tip_kind, c.opening_balance_fen, c.open_gaps,
                    CASE WHEN cp.closed_as IS NULL THEN 0 ELSE 1 END, r.balance_after_fen
-            FROM (SELECT DISTINCT sub FROM postings WHERE transaction_id > @from AND transaction_id <= @last AND account + 0 = 1) t
+            FROM (SELECT DISTINCT sub FROM postings WHERE transaction_id > @from AND transaction_id <= @last AND account = 1) t
             JOIN cards c ON c.asn = t.sub
             LEFT JOIN card_profiles cp ON cp.asn = c.asn
             LEFT JOIN records r ON r.asn = c.asn AND r.counter_kind = c.tip_kind AND r.counter = c.tip_counter AND r.outcome = 1
