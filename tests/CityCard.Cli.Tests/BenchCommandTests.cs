@@ -10,11 +10,15 @@ public sealed class BenchCommandTests
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("SQLite (WAL, synchronous=NORMAL): 2,000 purchase records of 100 cards in 1 batches", result.Out, StringComparison.Ordinal);
-        Assert.Contains("| Run | End to end | CPU | Read + verify (all cores) | Raw TAC (1 core) | Raw insert, unique index | CPU |", result.Out, StringComparison.Ordinal);
-        Assert.Contains("| 1 | ", result.Out, StringComparison.Ordinal);
+        Assert.Contains("| Run | End to end | CPU | GC pauses (gen2 collections) | Read + verify (all cores) | Raw TAC (1 core) | Raw insert, unique index | CPU |", result.Out, StringComparison.Ordinal);
+        var row = Assert.Single(result.Out.Split('\n'), line => line.StartsWith("| 1 | ", StringComparison.Ordinal));
+        // The GC cell: seconds paused and full collections, e.g. "0.01 s (0)"; one cell per column of the header.
+        var cells = row.Trim().Trim('|').Split('|').Select(cell => cell.Trim()).ToArray();
+        Assert.Equal(13, cells.Length);
+        Assert.Matches(@"^\d+\.\d\d s \(\d+\)$", cells[3]);
         // SQLite runs in the process: no server's share to show.
         Assert.Contains("| Settle + audit | Server's share of end-to-end CPU |", result.Out, StringComparison.Ordinal);
-        Assert.Contains(result.Out.Split('\n'), line => line.StartsWith("| 1 | ", StringComparison.Ordinal) && line.TrimEnd().EndsWith("| – |", StringComparison.Ordinal));
+        Assert.EndsWith("| – |", row.TrimEnd(), StringComparison.Ordinal);
         Assert.Contains("20,000,000-record day, EXTRAPOLATED", result.Out, StringComparison.Ordinal);
     }
 

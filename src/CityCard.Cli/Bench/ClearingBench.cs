@@ -57,8 +57,8 @@ internal static class ClearingBench
         output.WriteLine(FormattableString.Invariant(
             $"{(kind == DatabaseKind.Sqlite ? "SQLite (WAL, synchronous=NORMAL)" : cluster?.Version ?? "PostgreSQL")}: {options.Records:N0} purchase records of {options.Cards:N0} cards in {workload.Files.Count:N0} batches of up to {RecordsPerBatch:N0} (signed in {made.Elapsed.TotalSeconds:0.0} s); {Environment.ProcessorCount} cores, load average {loadBefore} before"));
         output.WriteLine("Rates are wall clock; CPU is µs per record used by this process (plus the PostgreSQL server's processes when the benchmark started them), which depends far less on other load.");
-        output.WriteLine("| Run | End to end | CPU | Read + verify (all cores) | Raw TAC (1 core) | Raw insert, unique index | CPU | End to end / raw insert | CPU raw insert / end to end | End to end / raw TAC | Settle + audit | Server's share of end-to-end CPU |");
-        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        output.WriteLine("| Run | End to end | CPU | GC pauses (gen2 collections) | Read + verify (all cores) | Raw TAC (1 core) | Raw insert, unique index | CPU | End to end / raw insert | CPU raw insert / end to end | End to end / raw TAC | Settle + audit | Server's share of end-to-end CPU |");
+        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         WarmUp(kind, cluster, workload);
         var best = (Rate: 0.0, Settle: TimeSpan.Zero);
         for (var run = 1; run <= options.Runs; run++)
@@ -70,6 +70,7 @@ internal static class ClearingBench
                 var cpu = new CpuMeter(cluster);
                 var (endToEnd, settle) = EndToEnd(url, workload, cpu);
                 var endToEndCpu = cpu.PerRecord(workload.Records);
+                var collector = FormattableString.Invariant($"{cpu.GcPause.TotalSeconds:0.00} s ({cpu.Gen2Collections})");
                 var serverShare = cpu.ServerShare is { } share ? FormattableString.Invariant($"{share:0.00}") : "–";
                 var verify = ReadAndVerify(workload);
                 var tac = RawTac(workload.Sample);
@@ -79,7 +80,7 @@ internal static class ClearingBench
                 cpu.Stop();
                 var insertCpu = cpu.PerRecord(inserted);
                 output.WriteLine(FormattableString.Invariant(
-                    $"| {run} | {Measure.Rate(endToEnd)} | {endToEndCpu:0.0} µs | {Measure.Rate(verify)} | {Measure.Rate(tac)} | {Measure.Rate(insert)} | {insertCpu:0.0} µs | {Measure.Ratio(endToEnd / insert)} | {Measure.Ratio(insertCpu / endToEndCpu)} | {Measure.Ratio(endToEnd / tac)} | {settle.TotalSeconds:0.00} s | {serverShare} |"));
+                    $"| {run} | {Measure.Rate(endToEnd)} | {endToEndCpu:0.0} µs | {collector} | {Measure.Rate(verify)} | {Measure.Rate(tac)} | {Measure.Rate(insert)} | {insertCpu:0.0} µs | {Measure.Ratio(endToEnd / insert)} | {Measure.Ratio(insertCpu / endToEndCpu)} | {Measure.Ratio(endToEnd / tac)} | {settle.TotalSeconds:0.00} s | {serverShare} |"));
                 if (endToEnd > best.Rate)
                 {
                     best = (endToEnd, settle);
@@ -334,17 +335,31 @@ internal static class ClearingBench
         private TimeSpan startedServer;
         private TimeSpan used;
         private TimeSpan usedServer;
+        private TimeSpan pausedBefore;
+        private int gen2Before;
 
         // The server processes' part of the CPU between Start and Stop, or null when no cluster was started.
         public double? ServerShare => cluster is null || used <= TimeSpan.Zero ? null : usedServer / used;
 
-        public void Start() => (started, startedServer) = Now();
+        // How long this process's threads stood still for the garbage collector between Start and Stop (every
+        // collection blocks: the tool runs the non-concurrent GC), and how many of those collections were full ones.
+        public TimeSpan GcPause { get; private set; }
+
+        public int Gen2Collections { get; private set; }
+
+        public void Start()
+        {
+            (pausedBefore, gen2Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
+            (started, startedServer) = Now();
+        }
 
         public void Stop()
         {
             var (now, server) = Now();
             used = now - started;
             usedServer = server - startedServer;
+            GcPause = GC.GetTotalPauseDuration() - pausedBefore;
+            Gen2Collections = GC.CollectionCount(2) - gen2Before;
         }
 
         public double PerRecord(int records) => used.TotalMilliseconds * 1_000 / records;
