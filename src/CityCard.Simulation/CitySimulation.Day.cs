@@ -66,11 +66,17 @@ public sealed partial class CitySimulation
         progress?.Report(("upload", 1.0));
         var before = CentreTotals;
         UploadAll(random);
-        SetTime(day, 23 * 3600 + 30 * 60);
+        // A day is settled once it has ended: half an hour after midnight, the simulated centre's cut-off (the default,
+        // 00:00 China Standard Time).
+        SetTime(day, 24 * 3600 + 30 * 60);
         var (report, _) = settlement.Settle(day);
-        var folder = Path.Combine(output, "settlement");
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, SettlementCsv.FileName(day)), SettlementCsv.Format(report));
+        if (report.Reconciled)
+        {
+            // A refused settlement stored nothing, so there is no file (the check "settlement reconciles" names why).
+            var folder = Path.Combine(output, "settlement");
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, SettlementCsv.FileName(day)), SettlementCsv.Format(report));
+        }
         var audit = store.Read(r => r.Audit());
         return new DayReport(day, events.Count, CentreTotals with
         {

@@ -64,6 +64,64 @@ public sealed class ClearingCommandTests : IDisposable
         Assert.All(invariants.EnumerateArray(), i => Assert.True(i.GetProperty("ok").GetBoolean()));
     }
 
+    // A reconciliation difference refuses the settlement: exit 1 naming the difference, no file, nothing stored, and the
+    // same command settles the day once the cause is put right.
+    [Fact]
+    public void Settle_ReconciliationDifference_RefusedWithoutAFileThenSettlesOnceRepaired()
+    {
+        Register();
+        var inbox = Directory.CreateDirectory(Path.Combine(directory, "inbox")).FullName;
+        File.WriteAllBytes(Path.Combine(inbox, "42-1.ccb"), Batch(1, Purchase(0, 5_000, 200, 8)));
+        Assert.Equal(0, Run("clear", "--db", db, inbox).ExitCode);
+        var output = Path.Combine(directory, "out");
+        Sql("UPDATE batch_totals SET amount_fen = amount_fen + 7");
+
+        var refused = Run("settle", "--db", db, "--date", "2026-11-20", "--out", output);
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("settlement 2026-11-20 REFUSED: the reconciliation found", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing was settled, posted or paid", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("invariant 4", refused.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(output, "settlement-2026-11-20.csv")));
+
+        Sql("UPDATE batch_totals SET amount_fen = amount_fen - 7");
+        var settled = Run("settle", "--db", db, "--date", "2026-11-20", "--out", output);
+
+        Assert.Equal(0, settled.ExitCode);
+        Assert.DoesNotContain("already settled", settled.Out, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(output, "settlement-2026-11-20.csv")));
+    }
+
+    [Fact]
+    public void Settle_DayNotEndedOrOutNotWritable_ExitOneAndNothingSettled()
+    {
+        Register();
+        var blocker = Path.Combine(directory, "a-file");
+        File.WriteAllText(blocker, "not a folder");
+
+        var future = Run("settle", "--db", db, "--date", "2099-12-31", "--out", Path.Combine(directory, "out"));
+        var badOut = Run("settle", "--db", db, "--date", "2026-11-20", "--out", blocker);
+
+        Assert.Equal(1, future.ExitCode);
+        Assert.Contains("settle 2099-12-31: that business day has not ended", future.Error, StringComparison.Ordinal);
+        Assert.Equal(1, badOut.ExitCode);
+        Assert.Contains($"--out {blocker}: cannot write a file there", badOut.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing was settled", badOut.Error, StringComparison.Ordinal);
+        // Neither left a settled day behind: the 20th still settles, for the first time.
+        var settled = Run("settle", "--db", db, "--date", "2026-11-20", "--out", Path.Combine(directory, "out"));
+        Assert.Equal(0, settled.ExitCode);
+        Assert.DoesNotContain("already settled", settled.Out, StringComparison.Ordinal);
+    }
+
+    private void Sql(string statement)
+    {
+        using var connection = new SqliteConnection("Data Source=" + db["sqlite:".Length..]);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = statement;
+        command.ExecuteNonQuery();
+    }
+
     [Fact]
     public void Clear_TamperedFile_ExitsOneNamingTheRefusal()
     {

@@ -183,10 +183,15 @@ public sealed partial class ServerTests : IAsyncDisposable
     [Fact]
     public async Task SettleAuditAndDocument_AfterUpload_Served()
     {
-        var client = await StartAsync();
+        var clock = new FixedClock(Now);
+        var client = await StartAsync(clock: clock);
         await client.PostAsync(new Uri("/api/batches", UriKind.Relative), Bytes(Batch(1, Purchase(0, 5_000, 200))), Ct);
         var sale = await client.PostAsync(new Uri("/api/cards", UriKind.Relative), new StringContent("{\"asn\":\"2144000000000002\",\"balanceFen\":100,\"outletId\":12}", Encoding.UTF8, "application/json"), Ct);
 
+        // 18:00 on the 20th in China Standard Time: the day has not ended, so it is not settled yet; nor is a day to come.
+        var early = await client.PostAsync(new Uri("/api/settlements/2026-11-20", UriKind.Relative), null, Ct);
+        var future = await client.PostAsync(new Uri("/api/settlements/9999-12-31", UriKind.Relative), null, Ct);
+        clock.Now = Now.AddHours(7);
         var settle = await client.PostAsync(new Uri("/api/settlements/2026-11-20", UriKind.Relative), null, Ct);
         var csv = await client.GetStringAsync(new Uri("/api/settlements/2026-11-20/csv", UriKind.Relative), Ct);
         var audit = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/audit", UriKind.Relative), Ct)).RootElement;
@@ -195,6 +200,9 @@ public sealed partial class ServerTests : IAsyncDisposable
         var openApi = await client.GetAsync(new Uri("/api/openapi/v1.json", UriKind.Relative), Ct);
 
         Assert.Equal(HttpStatusCode.Created, sale.StatusCode);
+        Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.Conflict), (early.StatusCode, future.StatusCode));
+        Assert.Contains("settle 2026-11-20: that business day has not ended", await early.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Contains("settle 9999-12-31: that business day has not ended", await future.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, settle.StatusCode);
         Assert.Contains("merchant,9,City Bus,transport,300,1,200,0,0,200,6,194,0,0", csv, StringComparison.Ordinal);
         Assert.True(audit.GetProperty("ok").GetBoolean(), audit.GetRawText());
@@ -208,6 +216,41 @@ public sealed partial class ServerTests : IAsyncDisposable
         var docs = await client.GetStringAsync(new Uri("/api/docs", UriKind.Relative), Ct);
         Assert.Contains("/api/openapi/v1.json", docs, StringComparison.Ordinal);
         Assert.DoesNotContain("https://", docs, StringComparison.Ordinal);
+    }
+
+    // A reconciliation difference refuses the settlement: 409 naming every difference, nothing stored (the day is still
+    // not settled), and the same request settles it once the cause is put right.
+    [Fact]
+    public async Task Settle_ReconciliationDifference_RefusedWith409ListingTheDifferences()
+    {
+        var clock = new FixedClock(Now);
+        var client = await StartAsync(clock: clock);
+        await client.PostAsync(new Uri("/api/batches", UriKind.Relative), Bytes(Batch(1, Purchase(0, 5_000, 200))), Ct);
+        clock.Now = Now.AddDays(1);
+        Sql("UPDATE batch_totals SET amount_fen = amount_fen + 7");
+
+        var refused = await client.PostAsync(new Uri("/api/settlements/2026-11-20", UriKind.Relative), null, Ct);
+        var stored = await client.GetAsync(new Uri("/api/settlements/2026-11-20", UriKind.Relative), Ct);
+        Sql("UPDATE batch_totals SET amount_fen = amount_fen - 7");
+        var settled = await client.PostAsync(new Uri("/api/settlements/2026-11-20", UriKind.Relative), null, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync(Ct)).RootElement;
+        Assert.Contains("nothing was settled, posted or paid", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains(problem.GetProperty("differences").EnumerateArray(), d => d.GetString()!.StartsWith("invariant 4", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, stored.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, settled.StatusCode);
+        Assert.False(JsonDocument.Parse(await settled.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("replayed").GetBoolean());
+    }
+
+    private void Sql(string statement)
+    {
+        using var connection = new SqliteConnection("Data Source=" + Path.Combine(directory, "centre.db"));
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = statement;
+        command.ExecuteNonQuery();
     }
 
     [Fact]

@@ -23,8 +23,30 @@ public sealed class SettlementService
         this.clock = clock;
     }
 
-    /// <summary>Settles a day (or returns its stored settlement, with <c>Replayed</c> true).</summary>
-    public (SettlementReport Report, bool Replayed) Settle(DateOnly date) => store.Write(w =>
+    /// <summary>
+    /// Settles a day (or returns its stored settlement, with <c>Replayed</c> true). A settlement whose reconciliation finds
+    /// a difference is refused: nothing is stored, posted or paid, and the day stays open to be settled once the cause
+    /// is put right; the report returned names every difference (<see cref="SettlementReport.Reconciled"/> false,
+    /// <c>Replayed</c> false).
+    /// </summary>
+    /// <exception cref="ClearingInputException">
+    /// The day has not ended yet (its next day's cut-off, China Standard Time, has not passed), or a later day is
+    /// already settled.
+    /// </exception>
+    public (SettlementReport Report, bool Replayed) Settle(DateOnly date)
+    {
+        try
+        {
+            return store.Write(w => SettleIn(w, date));
+        }
+        catch (RefusedSettlement refused)
+        {
+            // Thrown inside the write so that the store rolls everything back, the proven loads' claims included.
+            return (refused.Report, false);
+        }
+    }
+
+    private (SettlementReport Report, bool Replayed) SettleIn(IClearingWriter w, DateOnly date)
     {
         if (w.FindSettlement(date) is { } existing)
         {
@@ -37,6 +59,16 @@ public sealed class SettlementService
         }
 
         var now = Clock.Now(clock);
+        var calendar = Settings.Calendar(w);
+        var today = calendar.DayOf(now);
+        if (date >= today)
+        {
+            // Settling a day that is still open (or a day to come, say a mistyped year) would close every day before it:
+            // days settle in date order, so the days in between could never be settled.
+            throw new ClearingInputException(
+                $"settle {date:yyyy-MM-dd}: that business day has not ended (it is still {today:yyyy-MM-dd} in China Standard Time, cut-off {calendar.FormatCutOff()}); a day can be settled from its next day's cut-off on");
+        }
+
         ClaimProvenLoads(w, date, now);
         var input = w.LoadSettlementInput(date);
         var differences = Reconcile(input);
@@ -53,9 +85,14 @@ public sealed class SettlementService
             Statements = input.Statements,
             Differences = differences,
         };
+        if (!report.Reconciled)
+        {
+            throw new RefusedSettlement(report);
+        }
+
         w.SaveSettlement(report, input.BatchIds, Payout(report), input.Checkpoint);
         return (report, false);
-    });
+    }
 
     internal static List<string> Reconcile(SettlementInput input)
     {
@@ -110,5 +147,11 @@ public sealed class SettlementService
         return postings.IsEmpty
             ? null
             : new LedgerTransaction(LedgerTransactionKind.Settlement, report.Date, $"settlement {report.Date:yyyy-MM-dd}", postings.ToPostings());
+    }
+
+    // Carries a refused settlement's report out of the write transaction, which it rolls back.
+    private sealed class RefusedSettlement(SettlementReport report) : Exception("the settlement's reconciliation found differences")
+    {
+        public SettlementReport Report { get; } = report;
     }
 }

@@ -92,23 +92,36 @@ internal static class ClearingCommands
         var url = DbOption();
         var date = Options.Required("--date", "the business day YYYY-MM-DD");
         var output = Options.Optional("--out", "folder for the settlement CSV file (default ./settlement)");
-        return new Command("settle", "Settle a business day: statements per merchant, a CSV file, and a reconciliation that fails (exit 1) naming every difference. Idempotent.")
+        return new Command("settle", "Settle a business day that has ended: statements per merchant, a CSV file, and a reconciliation; a difference refuses the settlement (nothing paid, exit 1) naming every difference. Idempotent.")
             .With(url, date, output)
             .Does(parse =>
             {
                 var day = ParseDate(parse.GetValue(date)!);
-                using var store = Open(parse.GetValue(url));
-                var (report, replayed) = Run(() => new SettlementService(store, TimeProvider.System).Settle(day));
                 var folder = parse.GetValue(output) ?? "settlement";
                 var path = Path.Combine(folder, SettlementCsv.FileName(day));
+                // The file's folder is checked before anything is settled, so a bad --out does not leave a settled day
+                // without its file.
+                WritableFolder(folder, "--out");
+                using var store = Open(parse.GetValue(url));
+                var (report, replayed) = Run(() => new SettlementService(store, TimeProvider.System).Settle(day));
+                if (!report.Reconciled && !replayed)
+                {
+                    context.Error.WriteLine($"settlement {day:yyyy-MM-dd} REFUSED: the reconciliation found {report.Differences.Count} differences; nothing was settled, posted or paid, and the day stays open until they are put right");
+                    foreach (var difference in report.Differences)
+                    {
+                        context.Error.WriteLine("  " + difference);
+                    }
+
+                    return ExitCodes.Failed;
+                }
+
                 try
                 {
-                    Directory.CreateDirectory(folder);
                     File.WriteAllText(path, SettlementCsv.Format(report));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    throw new CliFailure($"--out {folder}: cannot write the settlement file ({e.Message})", e);
+                    throw new CliFailure($"--out {folder}: the day is settled, but its file could not be written ({e.Message}); run the same command again with a writable --out to write it", e);
                 }
 
                 context.Out.WriteLine($"settlement {day:yyyy-MM-dd}{(replayed ? " (already settled; stored report)" : string.Empty)}: {report.Batches} batches, {report.Statements.Count} statements, net paid {report.NetFen} fen -> {path}");
@@ -123,6 +136,7 @@ internal static class ClearingCommands
                     return ExitCodes.Ok;
                 }
 
+                // Only a settlement stored before failed reconciliations were refused can be replayed with differences.
                 context.Error.WriteLine($"reconciliation FAILED: {report.Differences.Count} differences");
                 foreach (var difference in report.Differences)
                 {
@@ -131,6 +145,22 @@ internal static class ClearingCommands
 
                 return ExitCodes.Failed;
             });
+    }
+
+    // Creates the folder if needed and proves a file can be written in it; exit 1 naming the option otherwise.
+    private static void WritableFolder(string folder, string option)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".citycard-write-check-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliFailure($"{option} {folder}: cannot write a file there ({e.Message}); nothing was settled", e);
+        }
     }
 
     public static Command BuildAudit(CliContext context)

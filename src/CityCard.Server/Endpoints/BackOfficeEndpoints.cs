@@ -150,6 +150,16 @@ internal static class BackOfficeEndpoints
         }
 
         var (report, replayed) = settlement.Settle(day);
+        if (!report.Reconciled && !replayed)
+        {
+            // Refused: nothing was stored or paid; the day stays open until the differences are put right.
+            return TypedResults.Problem(
+                detail: $"settlement {date} refused: the reconciliation found {report.Differences.Count} differences; nothing was settled, posted or paid",
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Settlement refused",
+                extensions: new Dictionary<string, object?> { ["differences"] = report.Differences });
+        }
+
         return TypedResults.Ok(new { report, replayed });
     }
 

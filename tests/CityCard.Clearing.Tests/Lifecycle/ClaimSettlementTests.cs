@@ -27,7 +27,7 @@ public sealed class ClaimSettlementTests(PostgresServer server)
         rig.Loads.Confirm(OutletDevice, card.Asn, load.OnlineCounter, LifecycleRig.LoadTac(card, load), EpAlgorithm.Des, 1);
         rig.World.Ingest(OutletDevice, rig.NextBatch(), card.Load(3_000, OutletTerminal, Outlet, At(12)));
 
-        var (report, _) = rig.World.Settlement.Settle(Today);
+        var (report, _) = rig.World.SettleAfterDay(Today);
 
         Assert.True(report.Reconciled, string.Join("\n", report.Differences));
         var outlet = report.Statements.Single(s => s.MerchantId == Outlet);
@@ -39,7 +39,7 @@ public sealed class ClaimSettlementTests(PostgresServer server)
         Assert.Equal((1_000L, 3_000L, 1_000L), (Figure(audit, "loadsLessClaimsFen"), Figure(audit, "claimsFen"), Figure(audit, "remittedFen")));
 
         // The stored report (and so the CSV) comes back the same.
-        var (again, replayed) = rig.World.Settlement.Settle(Today);
+        var (again, replayed) = rig.World.SettleAfterDay(Today);
         Assert.True(replayed);
         Assert.Equal(SettlementCsv.Format(report), SettlementCsv.Format(again));
     }
@@ -55,7 +55,7 @@ public sealed class ClaimSettlementTests(PostgresServer server)
 
         // The outlet's confirm never reached the centre; the load record (verified TAC) did.
         rig.World.Ingest(OutletDevice, rig.NextBatch(), card.Load(2_000, OutletTerminal, Outlet, At(12)));
-        var (report, _) = rig.World.Settlement.Settle(Today);
+        var (report, _) = rig.World.SettleAfterDay(Today);
 
         Assert.True(report.Reconciled, string.Join("\n", report.Differences));
         Assert.Equal(PendingCreditStatus.Claimed, Assert.Single(rig.TopUps.Credits(card.Asn)).Status);
@@ -76,7 +76,7 @@ public sealed class ClaimSettlementTests(PostgresServer server)
         var load = rig.Loads.Authorise(OutletDevice, LifecycleRig.LoadRequest(card, 3_000, 7, claim: true));
         rig.Loads.Confirm(OutletDevice, card.Asn, load.OnlineCounter, LifecycleRig.LoadTac(card, load), EpAlgorithm.Des, 1);
         rig.World.Ingest(OutletDevice, rig.NextBatch(), card.Load(3_000, OutletTerminal, Outlet, At(12)));
-        rig.World.Settlement.Settle(Today);
+        rig.World.SettleAfterDay(Today);
 
         rig.World.Database.ExecuteRaw("UPDATE settlement_statements SET claims_fen = 0");
 

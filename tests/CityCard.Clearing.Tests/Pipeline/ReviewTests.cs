@@ -33,7 +33,7 @@ public sealed class ReviewTests(PostgresServer server)
         Assert.Contains("\"outcome\":\"suspect\"", logged.Before, StringComparison.Ordinal);
         Assert.Contains("terminal clock was 5 hours fast", logged.After, StringComparison.Ordinal);
         PipelineTests.AssertAuditOk(world);
-        var (report, _) = world.Settlement.Settle(Today);
+        var (report, _) = world.SettleAfterDay(Today);
         var bus = report.Statements.Single(s => s.MerchantId == BusCompany);
         Assert.Equal((2L, 100L, 400L), (bus.Purchases, bus.ConcessionSubsidyFen, bus.RevenueFen));
         Assert.True(report.Reconciled, string.Join("\n", report.Differences));
@@ -72,7 +72,7 @@ public sealed class ReviewTests(PostgresServer server)
         var clone = Assert.Throws<ClearingInputException>(() => review.Decide(BusDevice, 1, 1, ReviewDecision.Accept, "looks fine", "inspector"));
         var missing = Assert.Throws<ClearingInputException>(() => review.Decide(BusDevice, 1, 7, ReviewDecision.Accept, "looks fine", "inspector"));
         var noReason = Assert.Throws<ClearingInputException>(() => review.Decide(BusDevice, 1, 1, ReviewDecision.Reject, " ", "inspector"));
-        world.Settlement.Settle(Today);
+        world.SettleAfterDay(Today);
         var settled = Assert.Throws<ClearingInputException>(() => review.Decide(BusDevice, 2, 0, ReviewDecision.Accept, "late", "inspector"));
 
         Assert.Contains("cloned record cannot be accepted", clone.Message, StringComparison.Ordinal);

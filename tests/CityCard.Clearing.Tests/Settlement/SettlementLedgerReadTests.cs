@@ -21,7 +21,7 @@ public sealed class SettlementLedgerReadTests(PostgresServer server)
         using var world = new World(TestDatabase.Create(engine, server));
         var old = world.SellCard(5_000);
         world.Ingest(BusDevice, 1, old.Purchase(200, BusTerminal, BusCompany, At(8)));
-        world.Settlement.Settle(Today);
+        world.SettleAfterDay(Today);
         var from = world.Database.ScalarRaw("SELECT audited_transaction FROM settlements");
 
         // The next day: a card tapped twice, one sold and never used, one whose profile is closed.

@@ -20,7 +20,7 @@ public sealed class SettlementTests(PostgresServer server)
     {
         using var world = Day(engine);
 
-        var (report, replayed) = world.Settlement.Settle(Today);
+        var (report, replayed) = world.SettleAfterDay(Today);
 
         Assert.False(replayed);
         Assert.True(report.Reconciled, string.Join("\n", report.Differences));
@@ -41,11 +41,11 @@ public sealed class SettlementTests(PostgresServer server)
     public void Settle_SameDayAgain_ReturnsTheStoredReportAndTheSameFile(string engine)
     {
         using var world = Day(engine);
-        var (first, _) = world.Settlement.Settle(Today);
+        var (first, _) = world.SettleAfterDay(Today);
         var transactions = PipelineTests.Figure(world.Database.Store.Read(r => r.Audit()), 1, "transactions");
         world.Clock.Now = world.Clock.Now.AddHours(3);
 
-        var (second, replayed) = world.Settlement.Settle(Today);
+        var (second, replayed) = world.SettleAfterDay(Today);
 
         Assert.True(replayed);
         Assert.Equal(SettlementCsv.Format(first), SettlementCsv.Format(second));
@@ -59,12 +59,12 @@ public sealed class SettlementTests(PostgresServer server)
     public void Settle_LateBatchOfASettledDay_GoesIntoTheNextSettlement(string engine)
     {
         using var world = Day(engine);
-        world.Settlement.Settle(Today);
+        world.SettleAfterDay(Today);
         var card = world.SellCard(1_000);
         world.Ingest(BusDevice, 9, card.Purchase(100, BusTerminal, BusCompany, At(17)));
 
-        Assert.Throws<ClearingInputException>(() => world.Settlement.Settle(Today.AddDays(-1)));
-        var (next, _) = world.Settlement.Settle(Today.AddDays(1));
+        Assert.Throws<ClearingInputException>(() => world.SettleAfterDay(Today.AddDays(-1)));
+        var (next, _) = world.SettleAfterDay(Today.AddDays(1));
 
         Assert.Equal(1, next.Batches);
         Assert.Equal(97, next.Statements.Single().NetFen);
@@ -82,7 +82,7 @@ public sealed class SettlementTests(PostgresServer server)
         // The rejected record carries no commission rate, the accepted one the bus company's: two groups in one batch.
         world.Ingest(BusDevice, 2, genuine, forged);
 
-        var (report, _) = world.Settlement.Settle(Today);
+        var (report, _) = world.SettleAfterDay(Today);
 
         Assert.True(report.Reconciled, string.Join("\n", report.Differences));
         var bus = report.Statements.Single(s => s.MerchantId == BusCompany);
@@ -132,7 +132,7 @@ public sealed class SettlementTests(PostgresServer server)
         world.Database.ExecuteRaw("DELETE FROM schema_version WHERE version = 8");
 
         world.Database.Store.Migrate();
-        var (report, _) = world.Settlement.Settle(Today);
+        var (report, _) = world.SettleAfterDay(Today);
 
         Assert.True(report.Reconciled, string.Join("\n", report.Differences));
         Assert.Equal(388, report.Statements.Single(s => s.MerchantId == BusCompany).NetFen);
@@ -147,11 +147,73 @@ public sealed class SettlementTests(PostgresServer server)
         world.Database.ExecuteRaw("UPDATE batch_totals SET amount_fen = amount_fen + 7 WHERE batch_id = 2 AND line = 1");
 
         var audit = world.Database.Store.Read(r => r.Audit());
-        var (report, _) = world.Settlement.Settle(Today);
+        var (report, _) = world.SettleAfterDay(Today);
 
         Assert.False(audit.Invariants[3].Ok);
         Assert.Contains(audit.Invariants[3].Differences, d => d.StartsWith("batch 2, party", StringComparison.Ordinal) && d.Contains("its totals to", StringComparison.Ordinal));
         Assert.Contains(report.Differences, d => d.StartsWith("invariant 4", StringComparison.Ordinal) && d.Contains("batch 2, party 9 at 300 bps: its records sum to 2 records / 300 fen", StringComparison.Ordinal));
+    }
+
+    // A settlement whose reconciliation finds a difference pays nothing: no report, no payout transaction, no checkpoint;
+    // the day stays open, and once the cause is put right it settles as usual.
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Settle_ReconciliationFindsADifference_StoresNothingAndSettlesOnceRepaired(string engine)
+    {
+        using var world = Day(engine);
+        var transactions = PipelineTests.Figure(world.Database.Store.Read(r => r.Audit()), 1, "transactions");
+        world.Database.ExecuteRaw("UPDATE batch_totals SET amount_fen = amount_fen + 7 WHERE batch_id = 2 AND line = 1");
+
+        var (refused, replayed) = world.SettleAfterDay(Today);
+
+        Assert.False(replayed);
+        Assert.False(refused.Reconciled);
+        Assert.Null(world.Database.Store.Read(r => r.FindSettlement(Today)));
+        Assert.Null(world.Database.Store.Read(r => r.LatestSettlement()));
+        Assert.Equal(transactions, PipelineTests.Figure(world.Database.Store.Read(r => r.Audit()), 1, "transactions"));
+
+        world.Database.ExecuteRaw("UPDATE batch_totals SET amount_fen = amount_fen - 7 WHERE batch_id = 2 AND line = 1");
+        var (settled, again) = world.SettleAfterDay(Today);
+
+        Assert.False(again);
+        Assert.True(settled.Reconciled, string.Join("\n", settled.Differences));
+        Assert.Equal(3, settled.Batches);
+        Assert.NotNull(world.Database.Store.Read(r => r.FindSettlement(Today)));
+        Assert.Equal(transactions + 1, PipelineTests.Figure(world.Database.Store.Read(r => r.Audit()), 1, "transactions"));
+        PipelineTests.AssertAuditOk(world);
+    }
+
+    // Days settle in date order, so settling a day that has not ended (today, or a mistyped year) would close every day
+    // before it for good. The business day turns at the cut-off, China Standard Time.
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Settle_DayNotEndedYet_RefusedUntilTheNextDaysCutOff(string engine)
+    {
+        using var world = Day(engine);
+        world.Database.Store.Write(w =>
+        {
+            w.SetSetting(Settings.CutOff, "04:00");
+            return 0;
+        });
+
+        // 18:00 on the 20th, China Standard Time.
+        var today = Assert.Throws<ClearingInputException>(() => world.Settlement.Settle(Today));
+        var future = Assert.Throws<ClearingInputException>(() => world.Settlement.Settle(new DateOnly(2099, 12, 31)));
+        // 03:59 on the 21st is still the 20th's business day with a 04:00 cut-off.
+        world.Clock.Now = new DateTimeOffset(2026, 11, 21, 3, 59, 0, BusinessCalendar.ChinaOffset);
+        var beforeCutOff = Assert.Throws<ClearingInputException>(() => world.Settlement.Settle(Today));
+
+        Assert.Equal("settle 2026-11-20: that business day has not ended (it is still 2026-11-20 in China Standard Time, cut-off 04:00); a day can be settled from its next day's cut-off on", today.Message);
+        Assert.StartsWith("settle 2099-12-31: that business day has not ended (it is still 2026-11-20", future.Message, StringComparison.Ordinal);
+        Assert.StartsWith("settle 2026-11-20: that business day has not ended", beforeCutOff.Message, StringComparison.Ordinal);
+        Assert.Null(world.Database.Store.Read(r => r.LatestSettlement()));
+
+        world.Clock.Now = new DateTimeOffset(2026, 11, 21, 4, 0, 0, BusinessCalendar.ChinaOffset);
+        var (report, replayed) = world.Settlement.Settle(Today);
+
+        Assert.False(replayed);
+        Assert.True(report.Reconciled, string.Join("\n", report.Differences));
+        Assert.Equal(Today, world.Database.Store.Read(r => r.LatestSettlement()));
     }
 
     // A record's reason moved to another outcome's (an accepted record marked "bad TAC") changes no count or sum: the
@@ -163,7 +225,7 @@ public sealed class SettlementTests(PostgresServer server)
         using var world = Day(engine);
         world.Database.ExecuteRaw("UPDATE records SET reason = 300 WHERE batch_id = 2 AND idx = 0");
 
-        var (report, _) = world.Settlement.Settle(Today);
+        var (report, _) = world.SettleAfterDay(Today);
 
         Assert.False(report.Reconciled);
         Assert.Contains(report.Differences, d => d.Contains("1 records of these batches have a reason that does not belong to their outcome", StringComparison.Ordinal));
@@ -180,8 +242,8 @@ public sealed class SettlementTests(PostgresServer server)
         moved.Database.ExecuteRaw($"UPDATE batch_totals SET party_id = {Shop} WHERE batch_id = 2");
         raised.Database.ExecuteRaw("UPDATE batch_totals SET commission_fen = commission_fen + 5 WHERE batch_id = 2");
 
-        var (toShop, _) = moved.Settlement.Settle(Today);
-        var (commission, _) = raised.Settlement.Settle(Today);
+        var (toShop, _) = moved.SettleAfterDay(Today);
+        var (commission, _) = raised.SettleAfterDay(Today);
 
         Assert.False(toShop.Reconciled);
         Assert.Contains(toShop.Differences, d => d.Contains($"batch 2, party {BusCompany} at 300 bps: its records sum to 2 records / 300 fen", StringComparison.Ordinal) && d.Contains("its totals to nothing", StringComparison.Ordinal));
@@ -198,7 +260,7 @@ public sealed class SettlementTests(PostgresServer server)
     {
         using var world = Day(engine);
         var before = world.Database.Store.Write(w => w.LoadSettlementInput(Today));
-        world.Settlement.Settle(Today);
+        world.SettleAfterDay(Today);
         var card = world.SellCard(1_000);
         world.Ingest(BusDevice, 9, card.Purchase(100, BusTerminal, BusCompany, At(17)));
 
@@ -222,7 +284,7 @@ public sealed class SettlementTests(PostgresServer server)
         using var world = Day(engine);
         world.Database.ExecuteRaw("INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (1, 99, 7, 0, 5)");
 
-        var (report, _) = world.Settlement.Settle(Today);
+        var (report, _) = world.SettleAfterDay(Today);
 
         Assert.False(report.Reconciled);
         Assert.Contains(report.Differences, d => d.StartsWith("invariant 1 (ledger-balances) fails", StringComparison.Ordinal) && d.Contains("transaction 1: postings sum to 5 fen", StringComparison.Ordinal));
@@ -237,7 +299,7 @@ public sealed class SettlementTests(PostgresServer server)
         world.Ingest(BusDevice, 9, card.Purchase(100, BusTerminal, BusCompany, At(17)));
         world.Database.ExecuteRaw($"UPDATE cards SET shadow_balance_fen = shadow_balance_fen + 1 WHERE asn = {unchecked((long)card.Asn.Value)}");
 
-        var (report, _) = world.Settlement.Settle(Today);
+        var (report, _) = world.SettleAfterDay(Today);
 
         Assert.Contains(report.Differences, d => d.StartsWith("invariant 2 (card-float-equals-shadow-balances) fails", StringComparison.Ordinal));
         Assert.Contains(report.Differences, d => d.StartsWith("invariant 3", StringComparison.Ordinal) && d.Contains($"card {card.Asn}: shadow balance 901 fen, the card reported 900 fen", StringComparison.Ordinal));
@@ -248,12 +310,12 @@ public sealed class SettlementTests(PostgresServer server)
     public void Settle_HistoryBeforeThePreviousSettlement_IsTheWholeDatabaseAuditsToCheck(string engine)
     {
         using var world = Day(engine);
-        world.Settlement.Settle(Today);
+        world.SettleAfterDay(Today);
         world.Database.ExecuteRaw("INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (1, 99, 7, 0, 5)");
         var card = world.SellCard(1_000);
         world.Ingest(BusDevice, 9, card.Purchase(100, BusTerminal, BusCompany, At(17)));
 
-        var (next, _) = world.Settlement.Settle(Today.AddDays(1));
+        var (next, _) = world.SettleAfterDay(Today.AddDays(1));
 
         // The settlement checks the day; tampering with a settled day's posting is the whole-database audit's to find.
         Assert.True(next.Reconciled, string.Join("\n", next.Differences));
@@ -265,7 +327,7 @@ public sealed class SettlementTests(PostgresServer server)
     public void Audit_CorruptedPosting_FailsNamingTheTransaction(string engine)
     {
         using var world = Day(engine);
-        world.Settlement.Settle(Today);
+        world.SettleAfterDay(Today);
         PipelineTests.AssertAuditOk(world);
 
         world.Database.ExecuteRaw("INSERT INTO postings (transaction_id, line, account, sub, amount_fen) VALUES (1, 99, 7, 0, 5)");

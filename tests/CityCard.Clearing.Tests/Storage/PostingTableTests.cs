@@ -18,7 +18,7 @@ public sealed class PostingTableTests(PostgresServer server)
         using var world = new World(TestDatabase.Create("sqlite", server));
         var card = world.SellCard(5_000);
         world.Ingest(BusDevice, 1, card.Purchase(100, BusTerminal, BusCompany, At(8)), card.Purchase(200, BusTerminal, BusCompany, At(8, 1)));
-        world.Settlement.Settle(Today);
+        world.SettleAfterDay(Today);
         // Put the postings table back as schema version 14 had it: a row id of its own and its key as a second B-tree.
         world.Database.ExecuteRaw($"""
             CREATE TABLE postings_v14 (transaction_id BIGINT NOT NULL REFERENCES ledger_transactions (transaction_id), line BIGINT NOT NULL, account BIGINT NOT NULL, sub BIGINT NOT NULL, amount_fen BIGINT NOT NULL, PRIMARY KEY (transaction_id, line));
@@ -49,7 +49,7 @@ public sealed class PostingTableTests(PostgresServer server)
         // And the store goes on clearing and settling.
         var next = world.Ingest(BusDevice, 2, card.Purchase(100, BusTerminal, BusCompany, At(9)));
         Assert.Equal(1, next.Receipt.Totals.Accepted);
-        var (report, _) = world.Settlement.Settle(Today.AddDays(1));
+        var (report, _) = world.SettleAfterDay(Today.AddDays(1));
         Assert.True(report.Reconciled, string.Join("\n", report.Differences));
         PipelineTests.AssertAuditOk(world);
     }

@@ -54,6 +54,22 @@ internal sealed class World : IDisposable
 
     public TestDatabase Database { get; }
 
+    /// <summary>
+    /// Settles a day as a centre does, once the day has ended: the clock is first moved on to an hour after the next
+    /// day's cut-off (China Standard Time) when it is earlier than that.
+    /// </summary>
+    public (SettlementReport Report, bool Replayed) SettleAfterDay(DateOnly day)
+    {
+        var cutOff = Database.Store.Read(Settings.Calendar).CutOff;
+        var ended = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), BusinessCalendar.ChinaOffset) + cutOff + TimeSpan.FromHours(1);
+        if (Clock.Now < ended)
+        {
+            Clock.Now = ended;
+        }
+
+        return Settlement.Settle(day);
+    }
+
     public ManualClock Clock { get; }
 
     public IssuerKeySet Keys { get; }
