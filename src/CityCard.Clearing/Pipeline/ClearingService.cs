@@ -1,3 +1,4 @@
+using System.Globalization;
 using CityCard.Clearing.Outcomes;
 using CityCard.Clearing.Registry;
 using CityCard.Clearing.Settlement;
@@ -246,6 +247,14 @@ public sealed class ClearingService
 
     internal ClearingOptions Options => options;
 
+    /// <summary>
+    /// The most of a refused file kept when it was refused before its file MAC verified. Anyone can send bytes to the
+    /// centre, so an unauthenticated refusal keeps its evidence bounded: the SHA-256 of the whole file (in the receipt),
+    /// its length (in the message) and its first 64 KiB (a header and some 800 records). The terminal that made a
+    /// genuine file still has it: a refused file stays in its outbox.
+    /// </summary>
+    internal const int UnauthenticatedEvidenceBytes = 64 * 1024;
+
     private static IngestResult Refuse(IClearingWriter writer, byte[] file, BatchReceipt template, FileRefusal refusal, string message)
     {
         if (writer.FindRefusedFile(template.FileSha256, refusal) is { } stored)
@@ -253,8 +262,17 @@ public sealed class ClearingService
             return new IngestResult(stored, Replayed: true);
         }
 
+        // Only a reused batch number is refused after the file MAC verified: its file is the device's own, kept whole.
+        var kept = refusal == FileRefusal.BatchNumberReused || file.Length <= UnauthenticatedEvidenceBytes
+            ? file
+            : file.AsSpan(0, UnauthenticatedEvidenceBytes);
+        if (kept.Length < file.Length)
+        {
+            message += string.Create(CultureInfo.InvariantCulture, $" (not authenticated: its first {kept.Length:N0} of {file.Length:N0} bytes are kept, with the SHA-256 of all of them)");
+        }
+
         var receipt = template with { Status = BatchStatus.Refused, Refusal = refusal, Message = message };
-        writer.SaveRefusedFile(receipt, file);
+        writer.SaveRefusedFile(receipt, kept);
         return new IngestResult(receipt, Replayed: false);
     }
 

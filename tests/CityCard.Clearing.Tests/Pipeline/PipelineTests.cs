@@ -257,6 +257,35 @@ public sealed class PipelineTests(PostgresServer server)
         Assert.Equal(5_000, world.Card(card).ShadowBalanceFen);
     }
 
+    // Anyone can send bytes to the centre: a file refused before its file MAC verified keeps at most 64 KiB of evidence
+    // (with its whole SHA-256 and length); a file the device signed (a reused batch number) is kept whole.
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Ingest_LargeRefusedFile_KeptWholeOnlyWhenAuthenticated(string engine)
+    {
+        using var world = NewWorld(engine);
+        var junk = new byte[200_000];
+        new Random(7).NextBytes(junk);
+        var card = world.SellCard(5_000);
+        world.Ingest(BusDevice, 1, card.Purchase(1, BusTerminal, BusCompany, At(8)));
+        var signed = world.Batch(BusDevice, 1, [.. Enumerable.Range(0, 900).Select(i => card.Purchase(1, BusTerminal, BusCompany, At(9)))]);
+
+        var unauthenticated = world.Clearing.Ingest(junk);
+        var reused = world.Clearing.Ingest(signed);
+
+        Assert.Equal(FileRefusal.Malformed, unauthenticated.Receipt.Refusal);
+        Assert.EndsWith("(not authenticated: its first 65,536 of 200,000 bytes are kept, with the SHA-256 of all of them)", unauthenticated.Receipt.Message, StringComparison.Ordinal);
+        Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(junk)), unauthenticated.Receipt.FileSha256);
+        Assert.Equal(FileRefusal.BatchNumberReused, reused.Receipt.Refusal);
+        Assert.True(signed.Length > 65_536);
+        Assert.DoesNotContain("not authenticated", reused.Receipt.Message, StringComparison.Ordinal);
+        Assert.Equal(65_536, world.Database.ScalarRaw($"SELECT length(bytes) FROM refused_files WHERE refusal = {(int)FileRefusal.Malformed}"));
+        Assert.Equal(signed.Length, world.Database.ScalarRaw($"SELECT length(bytes) FROM refused_files WHERE refusal = {(int)FileRefusal.BatchNumberReused}"));
+        // The same junk again is the stored answer, not a second copy.
+        Assert.True(world.Clearing.Ingest(junk).Replayed);
+        Assert.Equal(2, world.Database.ScalarRaw("SELECT COUNT(*) FROM refused_files"));
+    }
+
     [Theory]
     [MemberData(nameof(Engines))]
     public void Ingest_UnknownOrRevokedDevice_Refused(string engine)
