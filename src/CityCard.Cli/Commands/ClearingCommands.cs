@@ -19,8 +19,6 @@ namespace CityCard.Cli.Commands;
 /// </summary>
 internal static class ClearingCommands
 {
-    private const int MaxFileBytes = 48 + (80 * 1_000_000) + 32;
-
     public static Command BuildDb(CliContext context)
     {
         var db = new Command("db", "The clearing database (SQLite file or PostgreSQL server).");
@@ -76,7 +74,7 @@ internal static class ClearingCommands
 
             // Files are committed up to 8 to a transaction (each with its own receipt, printed once its group committed): a
             // file's records are decided while the previous file's are written, the next file read and verified meanwhile.
-            foreach (var result in service.IngestAll(files.Select(ReadFile), ClearingService.BulkFilesPerTransaction))
+            foreach (var result in service.IngestAll(files.Select(BatchFileReader.Read), ClearingService.BulkFilesPerTransaction))
             {
                 var file = files[index++];
                 refused += result.Receipt.Status == BatchStatus.Refused ? 1 : 0;
@@ -173,6 +171,7 @@ internal static class ClearingCommands
                     TrustedProxies = trusted,
                 };
                 DatabaseUrl.Parse(options.Database, "--db");
+                ListenUrls.Check(parse.GetValue(urls) ?? "http://127.0.0.1:5080");
                 Microsoft.AspNetCore.Builder.WebApplication app;
                 try
                 {
@@ -276,21 +275,6 @@ internal static class ClearingCommands
         }
 
         return files;
-    }
-
-    private static byte[] ReadFile(string path)
-    {
-        try
-        {
-            var length = new FileInfo(path).Length;
-            return length > MaxFileBytes
-                ? throw new CliFailure($"{path}: {length} bytes is larger than the largest batch file ({MaxFileBytes} bytes)")
-                : File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliFailure($"{path}: cannot be read ({e.Message})", e);
-        }
     }
 
     private static string Describe(string file, IngestResult result)

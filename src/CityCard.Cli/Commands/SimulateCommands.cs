@@ -54,6 +54,13 @@ internal static class SimulateCommands
             .Does(parse =>
             {
                 var folder = parse.GetValue(output) ?? Path.Combine("data", "demo");
+                var listen = parse.GetValue(urls) ?? "http://127.0.0.1:5080";
+                if (!parse.GetValue(noServe))
+                {
+                    // Before the simulation, which takes a while: a busy or malformed address is named now.
+                    ListenUrls.Check(listen);
+                }
+
                 var city = PresetCatalog.City("jilin").Scaled(0.1);
                 var result = Run(context, city, FaultRates.Default, 1, 20261102, folder, null, json: false);
                 PrintSummary(context, result, folder);
@@ -67,7 +74,6 @@ internal static class SimulateCommands
                     return ExitCodes.Ok;
                 }
 
-                var listen = parse.GetValue(urls) ?? "http://127.0.0.1:5080";
                 var app = Server.ClearingServer.Build(new Server.ServerOptions { Database = Database(folder, null) }, ["--urls", listen]);
                 // The back office needs an operator's token; the demo database (recreated on every run) gets one to try it with.
                 var token = ((Clearing.Operators.OperatorDirectory)app.Services.GetService(typeof(Clearing.Operators.OperatorDirectory))!)
