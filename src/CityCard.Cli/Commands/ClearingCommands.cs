@@ -212,10 +212,19 @@ internal static class ClearingCommands
 
     internal static Option<string?> KeysOption() => Options.Optional("--keys", "encrypted production key-set file (passphrase from CITYCARD_KEK or a prompt); default the public DEMO key sets");
 
-    /// <summary>Opens the store; problems with the database become exit code 1, a malformed URL exit code 2.</summary>
+    /// <summary>
+    /// Opens the store; problems with the database become exit code 1, a malformed URL exit code 2. Only
+    /// <paramref name="migrate"/> (<c>db migrate</c>, <c>simulate</c>) creates a SQLite file that is not there: every
+    /// other command works on an existing centre, so a mistyped path is refused instead of becoming a new empty database.
+    /// </summary>
     internal static IClearingStore Open(string? url, bool migrate = false)
     {
         var parsed = DatabaseUrl.Parse(url ?? DatabaseUrl.Default, "--db");
+        if (!migrate && parsed.SqlitePath is { } path && !File.Exists(path))
+        {
+            throw new CliFailure($"no database at {path}; create it with: citycard db migrate --db sqlite:{path}");
+        }
+
         try
         {
             return ClearingStores.Open(parsed, migrate);
