@@ -65,6 +65,39 @@ public sealed class ClearingCommandTests : IDisposable
     }
 
     [Fact]
+    public void Clear_TerminalFolder_TakesOnlyItsBatchFiles()
+    {
+        Register();
+        var terminal = Directory.CreateDirectory(Path.Combine(directory, "terminals", "42")).FullName;
+        var outbox = Directory.CreateDirectory(Path.Combine(terminal, "outbox")).FullName;
+        File.WriteAllText(Path.Combine(terminal, "terminal.json"), "{\"uploadKey\": \"00112233445566778899AABBCCDDEEFF\"}");
+        File.WriteAllText(Path.Combine(terminal, "journal.log"), "journal");
+        File.WriteAllText(Path.Combine(terminal, "terminal.lock"), string.Empty);
+        File.WriteAllBytes(Path.Combine(outbox, "batch-0000000042-00000001.ccb"), Batch(1, Purchase(0, 5_000, 200, 8)));
+
+        var cleared = Run("clear", "--db", db, Path.Combine(directory, "terminals"));
+
+        Assert.Equal(0, cleared.ExitCode);
+        Assert.Single(cleared.Out.TrimEnd().Split('\n'));
+        Assert.Contains("device 42 batch 1 cleared: accepted 1", cleared.Out, StringComparison.Ordinal);
+        var figures = JsonDocument.Parse(Run("audit", "--db", db, "--json").Out).RootElement.GetProperty("invariants")[3].GetProperty("figures");
+        Assert.Equal(0, figures.GetProperty("refusedFiles").GetInt64());
+    }
+
+    [Fact]
+    public void Clear_FolderWithoutBatchFiles_ExitsOneNamingIt()
+    {
+        Register();
+        var empty = Directory.CreateDirectory(Path.Combine(directory, "empty")).FullName;
+        File.WriteAllText(Path.Combine(empty, "notes.txt"), "not a batch");
+
+        var result = Run("clear", "--db", db, empty);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"error: {empty}: no batch files (*.ccb) in the folder or its subfolders", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Clear_TamperedFile_ExitsOneNamingTheRefusal()
     {
         Register();

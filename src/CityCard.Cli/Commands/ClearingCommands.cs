@@ -19,6 +19,18 @@ namespace CityCard.Cli.Commands;
 /// </summary>
 internal static class ClearingCommands
 {
+    // The extension terminals give their batch files (TerminalCore.BatchFileName); a folder given to 'clear' yields only these.
+    private const string BatchFileExtension = ".ccb";
+
+    private static readonly EnumerationOptions BatchFilesInFolders = new()
+    {
+        RecurseSubdirectories = true,
+        MatchCasing = MatchCasing.CaseInsensitive,
+        MatchType = MatchType.Simple,
+        IgnoreInaccessible = false,
+        AttributesToSkip = FileAttributes.None,
+    };
+
     public static Command BuildDb(CliContext context)
     {
         var db = new Command("db", "The clearing database (SQLite file or PostgreSQL server).");
@@ -60,7 +72,7 @@ internal static class ClearingCommands
         var url = DbOption();
         var keys = KeysOption();
         var json = Options.Flag("--json", "one JSON receipt per file per line");
-        var paths = new Argument<string[]>("PATH") { Description = "batch files, or folders whose files are cleared in name order", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("PATH") { Description = "batch files, or folders whose batch files (*.ccb, subfolders too) are cleared in name order", Arity = ArgumentArity.OneOrMore };
         var command = new Command("clear", "Ingest batch files through the verification pipeline (the same as an upload, without HTTP). Exit 1 when a file is refused.");
         command.Arguments.Add(paths);
         return command.With(url, keys, json).Does(parse =>
@@ -271,7 +283,15 @@ internal static class ClearingCommands
         {
             if (Directory.Exists(path))
             {
-                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+                // Only batch files (*.ccb, as terminals name them in their outbox), in this folder and its subfolders: a
+                // terminal's folder also holds its journal, parameters, lock and terminal.json with its upload key.
+                var batches = Directory.EnumerateFiles(path, "*" + BatchFileExtension, BatchFilesInFolders).Order(StringComparer.Ordinal).ToList();
+                if (batches.Count == 0)
+                {
+                    throw new CliFailure($"{path}: no batch files (*{BatchFileExtension}) in the folder or its subfolders; name a batch file to clear it whatever its name");
+                }
+
+                files.AddRange(batches);
             }
             else if (File.Exists(path))
             {
