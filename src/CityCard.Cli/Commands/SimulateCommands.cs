@@ -23,7 +23,7 @@ internal static class SimulateCommands
         var seed = Options.Optional("--seed", "random seed (default 1); the same seed and options give the same batch and settlement files");
         var faults = Options.Optional("--faults", "default (all faults on), none, or a JSON file of rates (default: default)");
         var scale = Options.Optional("--scale", "scale the preset's counts, e.g. 0.1 (default 1)");
-        var db = ClearingCommands.DbOption();
+        var db = Options.Optional("--db", "the centre's database, an EMPTY one: sqlite:PATH or postgresql://user:pass@host:port/dbname (default sqlite:OUT/centre.db, in the --out folder)");
         var output = Options.Optional("--out", "output folder: terminals, batches, settlement files, centre database (default ./data/simulation; recreated when an earlier run made it, any other non-empty folder refused)");
         var json = Options.Flag("--json", "print a JSON summary for scripts");
         return new Command("simulate", "Simulate a city's days through the real cards, PSAMs, terminals, batch files and clearing centre, with faults; check every invariant.")
