@@ -182,6 +182,12 @@ public sealed class ClearingCommandTests : IDisposable
     [InlineData(2, "--file no-such.json: cannot read it", "centre", "params", "set", "--file", "no-such.json")]
     [InlineData(2, "--device: 'x' is not a whole number", "centre", "params", "pickups", "--device", "x")]
     [InlineData(2, "--requests-per-minute: 0 is out of range", "serve", "--requests-per-minute", "0")]
+    [InlineData(2, "--gap-waiting-days: -3 is out of range (0..", "db", "migrate", "--gap-waiting-days", "-3")]
+    [InlineData(2, "--id: -1 is out of range (1..", "centre", "merchant", "add", "--id", "-1", "--name", "Bus", "--category", "transport")]
+    [InlineData(2, "--id: 99999999999999999999 is out of range (1..", "centre", "merchant", "add", "--id", "99999999999999999999", "--name", "Bus", "--category", "transport")]
+    [InlineData(2, "--role: 'god' is not viewer, clerk or supervisor", "centre", "operator", "add", "--name", "ann", "--role", "god")]
+    [InlineData(2, "--name: must be 1..64 letters, digits, '-', '_' or '.', got 'bad name!'", "centre", "operator", "add", "--name", "bad name!", "--role", "viewer")]
+    [InlineData(2, "--file .: is a folder, not a parameter file", "centre", "params", "set", "--file", ".")]
     [InlineData(2, "--trusted-proxy: '10.0.0.1/24' is not an IP address or network", "serve", "--trusted-proxy", "10.0.0.0/24", "--trusted-proxy", "10.0.0.1/24")]
     public void Commands_WrongArguments_ExitTwoNamingTheOption(int code, string message, params string[] args)
     {
@@ -321,7 +327,7 @@ public sealed class ClearingCommandTests : IDisposable
         Assert.Contains("auditor\tviewer\tadded ", list.Out, StringComparison.Ordinal);
         Assert.Contains("\trevoked ", list.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("cco_", list.Out, StringComparison.Ordinal);
-        Assert.Equal((1, 1, 1, 1, 2), (badRole.ExitCode, badName.ExitCode, again.ExitCode, unknown.ExitCode, missing.ExitCode));
+        Assert.Equal((2, 2, 1, 1, 2), (badRole.ExitCode, badName.ExitCode, again.ExitCode, unknown.ExitCode, missing.ExitCode));
         Assert.Contains("--role: 'root' is not viewer, clerk or supervisor", badRole.Error, StringComparison.Ordinal);
         Assert.Contains("name: must be", badName.Error, StringComparison.Ordinal);
         Assert.Contains("operator wang.li exists already", again.Error, StringComparison.Ordinal);

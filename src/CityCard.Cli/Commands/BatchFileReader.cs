@@ -13,12 +13,15 @@ internal static class BatchFileReader
 
     private const int ChunkBytes = 1 << 20;
 
-    /// <summary>The file's bytes; <see cref="CliFailure"/> naming the path when it is a folder, unreadable or too large.</summary>
+    /// <summary>
+    /// The file's bytes. A path that is not there or is a folder is a wrong argument (<see cref="UsageException"/>, exit 2,
+    /// as <c>clear</c> answers); a file that cannot be read or is too large is <see cref="CliFailure"/> (exit 1).
+    /// </summary>
     public static byte[] Read(string path)
     {
         if (Directory.Exists(path))
         {
-            throw new CliFailure($"{path}: is a folder, not a batch file");
+            throw new UsageException($"{path}: is a folder, not a batch file");
         }
 
         try
@@ -57,6 +60,10 @@ internal static class BatchFileReader
 
             Array.Resize(ref buffer, length);
             return buffer;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new UsageException($"{path}: no such file", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
