@@ -33,13 +33,15 @@ public sealed class OperatorDataTests : IDisposable
         Assert.False(Directory.Exists(output));
     }
 
-    [Fact]
-    public void Simulate_OutFolderNotItsOwn_ExitsOneLeavingItAlone()
+    [Theory]
+    [InlineData("simulate", "--preset", "tiny")]
+    [InlineData("demo", "--no-serve")]
+    public void Simulate_OutFolderNotItsOwn_ExitsOneLeavingItAlone(params string[] command)
     {
         var output = Directory.CreateDirectory(Path.Combine(directory, "mine")).FullName;
         File.WriteAllText(Path.Combine(output, "notes.txt"), "keep me");
 
-        var result = CliRunner.Run("simulate", "--preset", "tiny", "--out", output);
+        var result = CliRunner.Run([.. command, "--out", output]);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"error: --out {output}: the folder holds files the simulator did not make (notes.txt)", result.Error, StringComparison.Ordinal);
