@@ -8,9 +8,11 @@ internal static class Arguments
     /// <summary>A decimal integer in [min, max].</summary>
     public static long Integer(string? text, string option, long min, long max)
     {
-        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        // A sign is read (so -3 is named out of range, not "not a whole number"); digits too many for a long are out of range.
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            throw new UsageException($"{option}: '{text}' is not a whole number");
+            var digits = text?.TrimStart('-', '+') is { Length: > 0 } rest && rest.All(char.IsAsciiDigit) && text.Length - rest.Length <= 1;
+            throw new UsageException(digits ? $"{option}: {text} is out of range ({min}..{max})" : $"{option}: '{text}' is not a whole number ({min}..{max})");
         }
 
         if (value < min || value > max)

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Data.Common;
 using CityCard.Cli.Commands;
+using CityCard.Storage;
 
 namespace CityCard.Cli;
 
@@ -48,6 +50,48 @@ internal static class CliApp
         {
             context.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Failed;
+        }
+        catch (Exception e) when (Environmental(e) is { } cause)
+        {
+            // The database or the file system failed under a command (a damaged SQLite file, a role without rights, a
+            // full disk, a busy port): the command could not do its job, which is exit 1 with what failed, not a crash.
+            // Broken invariants (InvalidOperationException and the like) still propagate.
+            context.Error.WriteLine(cause is StorageException ? $"error: {cause.Message}" : $"error: {Subject(parsed, cause)}: {cause.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    /// <summary>The database or I/O failure behind <paramref name="e"/> (also inside a one-task AggregateException), or null.</summary>
+    private static Exception? Environmental(Exception e)
+    {
+        if (e is AggregateException aggregate && aggregate.Flatten().InnerExceptions is [var single])
+        {
+            e = single;
+        }
+
+        return e is DbException or StorageException or IOException or UnauthorizedAccessException ? e : null;
+    }
+
+    /// <summary>What failed: the database a database error came from (its URL without password), else the command.</summary>
+    private static string Subject(ParseResult parsed, Exception cause)
+    {
+        if (cause is not DbException)
+        {
+            return CommandPath(parsed);
+        }
+
+        // The --db given, or the default of the commands whose --db defaults to the centre's database (simulate and bench
+        // have other defaults, which they name in their own help).
+        var option = parsed.CommandResult.Command.Options.FirstOrDefault(o => o.Name == "--db");
+        var text = option is null ? null : parsed.GetValue<string?>("--db");
+        text ??= option?.Description?.Contains($"(default {DatabaseUrl.Default})", StringComparison.Ordinal) == true ? DatabaseUrl.Default : null;
+        try
+        {
+            return text is null ? "the database" : $"database {DatabaseUrl.Parse(text).Description}";
+        }
+        catch (ArgumentException)
+        {
+            return "the database";
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class CardAndTerminalCommandTests : IDisposable
     [Theory]
     [InlineData("--asn: ASN 2144000000000001: wrong check digit", "--asn", "2144000000000001")]
     [InlineData("--type: 'vip' is not a card type", "--type", "vip")]
-    [InlineData("--balance: '-5' is not a whole number", "--balance", "-5")]
+    [InlineData("--balance: -5 is out of range (0..", "--balance", "-5")]
     [InlineData("--city: expected 2 bytes", "--city", "21")]
     public void CardNew_BadArguments_ExitTwo(string expected, string option, string value)
     {

@@ -32,6 +32,7 @@ public sealed class CardsCommandTests : IDisposable
     [Fact]
     public void Cards_SaleLossReplacementTopUpHeal_WorkAndAuditHolds()
     {
+        Assert.Equal(0, CliRunner.Run("db", "migrate", "--db", db).ExitCode);
         Assert.Equal(0, CliRunner.Run("centre", "merchant", "add", "--db", db, "--id", "12", "--name", "Outlet", "--category", "outlet").ExitCode);
         string[] holder = ["--name", "Zhang Wei", "--id-number", "220202199001011234"];
         var cardFile = Path.Combine(directory, "card.json");

@@ -123,6 +123,39 @@ public sealed class ClearingCommandTests : IDisposable
     }
 
     [Fact]
+    public void Clear_TerminalFolder_TakesOnlyItsBatchFiles()
+    {
+        Register();
+        var terminal = Directory.CreateDirectory(Path.Combine(directory, "terminals", "42")).FullName;
+        var outbox = Directory.CreateDirectory(Path.Combine(terminal, "outbox")).FullName;
+        File.WriteAllText(Path.Combine(terminal, "terminal.json"), "{\"uploadKey\": \"00112233445566778899AABBCCDDEEFF\"}");
+        File.WriteAllText(Path.Combine(terminal, "journal.log"), "journal");
+        File.WriteAllText(Path.Combine(terminal, "terminal.lock"), string.Empty);
+        File.WriteAllBytes(Path.Combine(outbox, "batch-0000000042-00000001.ccb"), Batch(1, Purchase(0, 5_000, 200, 8)));
+
+        var cleared = Run("clear", "--db", db, Path.Combine(directory, "terminals"));
+
+        Assert.Equal(0, cleared.ExitCode);
+        Assert.Single(cleared.Out.TrimEnd().Split('\n'));
+        Assert.Contains("device 42 batch 1 cleared: accepted 1", cleared.Out, StringComparison.Ordinal);
+        var figures = JsonDocument.Parse(Run("audit", "--db", db, "--json").Out).RootElement.GetProperty("invariants")[3].GetProperty("figures");
+        Assert.Equal(0, figures.GetProperty("refusedFiles").GetInt64());
+    }
+
+    [Fact]
+    public void Clear_FolderWithoutBatchFiles_ExitsOneNamingIt()
+    {
+        Register();
+        var empty = Directory.CreateDirectory(Path.Combine(directory, "empty")).FullName;
+        File.WriteAllText(Path.Combine(empty, "notes.txt"), "not a batch");
+
+        var result = Run("clear", "--db", db, empty);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"error: {empty}: no batch files (*.ccb) in the folder or its subfolders", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Clear_TamperedFile_ExitsOneNamingTheRefusal()
     {
         Register();
@@ -207,6 +240,12 @@ public sealed class ClearingCommandTests : IDisposable
     [InlineData(2, "--file no-such.json: cannot read it", "centre", "params", "set", "--file", "no-such.json")]
     [InlineData(2, "--device: 'x' is not a whole number", "centre", "params", "pickups", "--device", "x")]
     [InlineData(2, "--requests-per-minute: 0 is out of range", "serve", "--requests-per-minute", "0")]
+    [InlineData(2, "--gap-waiting-days: -3 is out of range (0..", "db", "migrate", "--gap-waiting-days", "-3")]
+    [InlineData(2, "--id: -1 is out of range (1..", "centre", "merchant", "add", "--id", "-1", "--name", "Bus", "--category", "transport")]
+    [InlineData(2, "--id: 99999999999999999999 is out of range (1..", "centre", "merchant", "add", "--id", "99999999999999999999", "--name", "Bus", "--category", "transport")]
+    [InlineData(2, "--role: 'god' is not viewer, clerk or supervisor", "centre", "operator", "add", "--name", "ann", "--role", "god")]
+    [InlineData(2, "--name: must be 1..64 letters, digits, '-', '_' or '.', got 'bad name!'", "centre", "operator", "add", "--name", "bad name!", "--role", "viewer")]
+    [InlineData(2, "--file .: is a folder, not a parameter file", "centre", "params", "set", "--file", ".")]
     [InlineData(2, "--trusted-proxy: '10.0.0.1/24' is not an IP address or network", "serve", "--trusted-proxy", "10.0.0.0/24", "--trusted-proxy", "10.0.0.1/24")]
     public void Commands_WrongArguments_ExitTwoNamingTheOption(int code, string message, params string[] args)
     {
@@ -346,7 +385,7 @@ public sealed class ClearingCommandTests : IDisposable
         Assert.Contains("auditor\tviewer\tadded ", list.Out, StringComparison.Ordinal);
         Assert.Contains("\trevoked ", list.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("cco_", list.Out, StringComparison.Ordinal);
-        Assert.Equal((1, 1, 1, 1, 2), (badRole.ExitCode, badName.ExitCode, again.ExitCode, unknown.ExitCode, missing.ExitCode));
+        Assert.Equal((2, 2, 1, 1, 2), (badRole.ExitCode, badName.ExitCode, again.ExitCode, unknown.ExitCode, missing.ExitCode));
         Assert.Contains("--role: 'root' is not viewer, clerk or supervisor", badRole.Error, StringComparison.Ordinal);
         Assert.Contains("name: must be", badName.Error, StringComparison.Ordinal);
         Assert.Contains("operator wang.li exists already", again.Error, StringComparison.Ordinal);

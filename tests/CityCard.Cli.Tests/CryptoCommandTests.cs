@@ -77,7 +77,7 @@ public sealed class CryptoCommandTests
     [InlineData("--dtk: expected 16 bytes", "--dtk", "00")]
     [InlineData("--random: expected 4 bytes", "--random", "0011")]
     [InlineData("--counter: 70000 is out of range", "--counter", "70000")]
-    [InlineData("--counter: '-1' is not a whole number", "--counter", "-1")]
+    [InlineData("--counter: -1 is out of range (0..65535)", "--counter", "-1")]
     [InlineData("--amount: 4294967296 is out of range", "--amount", "4294967296")]
     [InlineData("--type: 02 is not a purchase type", "--type", "02")]
     [InlineData("--terminal: expected 6 bytes", "--terminal", "0001")]

@@ -29,6 +29,7 @@ public sealed class OutletCounterTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var db = $"sqlite:{F("centre.db")}";
+        Assert.Equal(0, CliRunner.Run("db", "migrate", "--db", db).ExitCode);
         Assert.Equal(0, CliRunner.Run("centre", "merchant", "add", "--db", db, "--id", "10", "--name", "outlets", "--category", "outlet").ExitCode);
         Assert.Equal(0, CliRunner.Run("centre", "device", "add", "--db", db, "--id", "3342339", "--kind", "outlet", "--operator", "10", "--terminal", "000000330003").ExitCode);
         Assert.Equal(0, CliRunner.Run("psam", "new", "--out", F("op.json"), "--terminal", "000000330003").ExitCode);

@@ -110,11 +110,15 @@ public sealed class OperatorDirectory(IClearingStore store, TimeProvider clock)
         return (token, Hash(token));
     }
 
-    private static string CheckName(string? name)
+    /// <summary>
+    /// An operator's name, trimmed: 1..64 letters, digits, '-', '_' or '.'; otherwise <see cref="ClearingInputException"/>
+    /// naming <paramref name="what"/> (hosts check it before they open the store, to answer a usage error).
+    /// </summary>
+    public static string CheckName(string? name, string what = "name")
     {
         var text = name?.Trim();
         return string.IsNullOrEmpty(text) || text.Length > 64 || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
-            ? throw new ClearingInputException($"name: must be 1..64 letters, digits, '-', '_' or '.', got '{name}'")
+            ? throw new ClearingInputException($"{what}: must be 1..64 letters, digits, '-', '_' or '.', got '{name}'")
             : text;
     }
 }

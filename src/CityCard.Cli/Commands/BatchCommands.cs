@@ -73,7 +73,8 @@ internal static class BatchCommands
         command.Arguments.Add(file);
         return command.With(json).Does(parse =>
         {
-            var batch = Read(parse.GetValue(file)!, null);
+            var path = parse.GetValue(file)!;
+            var batch = Decode(path, BatchFileReader.Read(path), null);
             if (parse.GetValue(json))
             {
                 foreach (var record in batch.Records)
@@ -108,26 +109,19 @@ internal static class BatchCommands
         return command.With(keys).Does(parse =>
         {
             var path = parse.GetValue(file)!;
-            var header = Read(path, null).Header;
+
+            // Read once: a pipe (<(cat FILE)) gives its bytes only once.
+            var bytes = BatchFileReader.Read(path);
+            var header = Decode(path, bytes, null).Header;
             var keySet = CardFiles.KeySet(context, parse.GetValue(keys), EpAlgorithm.Des);
-            var batch = Read(path, UploadKeys.Derive(keySet, header.DeviceId));
+            var batch = Decode(path, bytes, UploadKeys.Derive(keySet, header.DeviceId));
             context.Out.WriteLine($"{path}: sound — batch {batch.Header.BatchNumber} of device {batch.Header.DeviceId}, {batch.Records.Count} records, {batch.AmountSumFen} fen, file MAC verified");
             return ExitCodes.Ok;
         });
     }
 
-    private static BatchFile Read(string path, byte[]? uploadKey)
+    private static BatchFile Decode(string path, byte[] bytes, byte[]? uploadKey)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliFailure($"{path}: cannot be read ({e.Message})", e);
-        }
-
         try
         {
             return uploadKey is null ? BatchCodec.ReadUnverified(bytes) : BatchCodec.Read(bytes, uploadKey);

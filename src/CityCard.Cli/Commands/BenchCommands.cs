@@ -41,6 +41,9 @@ internal static class BenchCommands
                     {
                         throw new UsageException("--runs: a database given by URL is used once (each run needs an empty database); use --db sqlite or --db postgres for repeated runs");
                     }
+
+                    // The bench sells its cards and adds its merchants into the database: never into a centre's data.
+                    EmptyDatabase.Require(Storage.DatabaseUrl.Parse(options.Target, "--db"), "bench clearing");
                 }
 
                 if ((options.Records + options.Cards - 1) / options.Cards > MaxCountersPerCard)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CityCard.Clearing;
 using CityCard.Clearing.Operators;
 
 namespace CityCard.Cli.Commands;
@@ -30,13 +31,27 @@ internal static class CentreOperatorCommands
         var role = Options.Required("--role", "viewer (reads), clerk (also counter work), supervisor (also reviews, settlement, adjustments, approvals)");
         return new Command("add", "Add an operator and print its token (shown only now: hand it over, then it cannot be read back).").With(db, name, role).Does(parse =>
         {
-            var parsedRole = ClearingCommands.Run(() => OperatorDirectory.ParseRole(parse.GetValue(role), "--role"));
+            // Both are arguments: a wrong one is a usage error (exit 2), found before the store is opened.
+            var parsedRole = Usage(() => OperatorDirectory.ParseRole(parse.GetValue(role), "--role"));
+            Usage(() => OperatorDirectory.CheckName(parse.GetValue(name), "--name"));
             using var store = ClearingCommands.Open(parse.GetValue(db));
             var token = ClearingCommands.Run(() => new OperatorDirectory(store, TimeProvider.System).Add(parse.GetValue(name)!, parsedRole, Actor));
             context.Out.WriteLine($"operator {parse.GetValue(name)!.Trim()} ({OperatorDirectory.Name(parsedRole)}) added; token (shown once):");
             context.Out.WriteLine(token);
             return ExitCodes.Ok;
         });
+    }
+
+    private static T Usage<T>(Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (ClearingInputException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
     }
 
     private static Command List(CliContext context)

@@ -57,6 +57,11 @@ internal static class CentreParameterCommands
         {
             var path = parse.GetValue(file)!;
             byte[] bytes;
+            if (Directory.Exists(path))
+            {
+                throw new UsageException($"--file {path}: is a folder, not a parameter file");
+            }
+
             try
             {
                 bytes = File.ReadAllBytes(path);

@@ -19,7 +19,17 @@ namespace CityCard.Cli.Commands;
 /// </summary>
 internal static class ClearingCommands
 {
-    private const int MaxFileBytes = 48 + (80 * 1_000_000) + 32;
+    // The extension terminals give their batch files (TerminalCore.BatchFileName); a folder given to 'clear' yields only these.
+    private const string BatchFileExtension = ".ccb";
+
+    private static readonly EnumerationOptions BatchFilesInFolders = new()
+    {
+        RecurseSubdirectories = true,
+        MatchCasing = MatchCasing.CaseInsensitive,
+        MatchType = MatchType.Simple,
+        IgnoreInaccessible = false,
+        AttributesToSkip = FileAttributes.None,
+    };
 
     public static Command BuildDb(CliContext context)
     {
@@ -62,7 +72,7 @@ internal static class ClearingCommands
         var url = DbOption();
         var keys = KeysOption();
         var json = Options.Flag("--json", "one JSON receipt per file per line");
-        var paths = new Argument<string[]>("PATH") { Description = "batch files, or folders whose files are cleared in name order", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("PATH") { Description = "batch files, or folders whose batch files (*.ccb, subfolders too) are cleared in name order", Arity = ArgumentArity.OneOrMore };
         var command = new Command("clear", "Ingest batch files through the verification pipeline (the same as an upload, without HTTP). Exit 1 when a file is refused.");
         command.Arguments.Add(paths);
         return command.With(url, keys, json).Does(parse =>
@@ -76,7 +86,7 @@ internal static class ClearingCommands
 
             // Files are committed up to 8 to a transaction (each with its own receipt, printed once its group committed): a
             // file's records are decided while the previous file's are written, the next file read and verified meanwhile.
-            foreach (var result in service.IngestAll(files.Select(ReadFile), ClearingService.BulkFilesPerTransaction))
+            foreach (var result in service.IngestAll(files.Select(BatchFileReader.Read), ClearingService.BulkFilesPerTransaction))
             {
                 var file = files[index++];
                 refused += result.Receipt.Status == BatchStatus.Refused ? 1 : 0;
@@ -99,10 +109,10 @@ internal static class ClearingCommands
                 var day = ParseDate(parse.GetValue(date)!);
                 var folder = parse.GetValue(output) ?? "settlement";
                 var path = Path.Combine(folder, SettlementCsv.FileName(day));
+                using var store = Open(parse.GetValue(url));
                 // The file's folder is checked before anything is settled, so a bad --out does not leave a settled day
                 // without its file.
                 WritableFolder(folder, "--out");
-                using var store = Open(parse.GetValue(url));
                 var (report, replayed) = Run(() => new SettlementService(store, TimeProvider.System).Settle(day));
                 if (!report.Reconciled && !replayed)
                 {
@@ -203,6 +213,7 @@ internal static class ClearingCommands
                     TrustedProxies = trusted,
                 };
                 DatabaseUrl.Parse(options.Database, "--db");
+                ListenUrls.Check(parse.GetValue(urls) ?? "http://127.0.0.1:5080");
                 Microsoft.AspNetCore.Builder.WebApplication app;
                 try
                 {
@@ -243,10 +254,19 @@ internal static class ClearingCommands
 
     internal static Option<string?> KeysOption() => Options.Optional("--keys", "encrypted production key-set file (passphrase from CITYCARD_KEK or a prompt); default the public DEMO key sets");
 
-    /// <summary>Opens the store; problems with the database become exit code 1, a malformed URL exit code 2.</summary>
+    /// <summary>
+    /// Opens the store; problems with the database become exit code 1, a malformed URL exit code 2. Only
+    /// <paramref name="migrate"/> (<c>db migrate</c>, <c>simulate</c>) creates a SQLite file that is not there: every
+    /// other command works on an existing centre, so a mistyped path is refused instead of becoming a new empty database.
+    /// </summary>
     internal static IClearingStore Open(string? url, bool migrate = false)
     {
         var parsed = DatabaseUrl.Parse(url ?? DatabaseUrl.Default, "--db");
+        if (!migrate && parsed.SqlitePath is { } path && !File.Exists(path))
+        {
+            throw new CliFailure($"no database at {path}; create it with: citycard db migrate --db sqlite:{path}");
+        }
+
         try
         {
             return ClearingStores.Open(parsed, migrate);
@@ -293,7 +313,15 @@ internal static class ClearingCommands
         {
             if (Directory.Exists(path))
             {
-                files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+                // Only batch files (*.ccb, as terminals name them in their outbox), in this folder and its subfolders: a
+                // terminal's folder also holds its journal, parameters, lock and terminal.json with its upload key.
+                var batches = Directory.EnumerateFiles(path, "*" + BatchFileExtension, BatchFilesInFolders).Order(StringComparer.Ordinal).ToList();
+                if (batches.Count == 0)
+                {
+                    throw new CliFailure($"{path}: no batch files (*{BatchFileExtension}) in the folder or its subfolders; name a batch file to clear it whatever its name");
+                }
+
+                files.AddRange(batches);
             }
             else if (File.Exists(path))
             {
@@ -306,21 +334,6 @@ internal static class ClearingCommands
         }
 
         return files;
-    }
-
-    private static byte[] ReadFile(string path)
-    {
-        try
-        {
-            var length = new FileInfo(path).Length;
-            return length > MaxFileBytes
-                ? throw new CliFailure($"{path}: {length} bytes is larger than the largest batch file ({MaxFileBytes} bytes)")
-                : File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliFailure($"{path}: cannot be read ({e.Message})", e);
-        }
     }
 
     private static string Describe(string file, IngestResult result)

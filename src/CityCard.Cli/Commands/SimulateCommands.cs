@@ -11,6 +11,11 @@ namespace CityCard.Cli.Commands;
 /// <summary><c>citycard simulate</c> and <c>citycard demo</c>: a city's days through the real cards, terminals and centre.</summary>
 internal static class SimulateCommands
 {
+    // The file that marks an output folder as the simulator's own, so a later run may delete it.
+    private const string Marker = ".citycard-simulation";
+
+    private static readonly string[] OwnEntries = [Marker, "bills.json", "centre.db", "centre.db-wal", "centre.db-shm", "centre.db-journal", "settlement", "terminals"];
+
     public static Command BuildSimulate(CliContext context)
     {
         var preset = Options.Optional("--preset", "tiny, jilin or a preset JSON file (default tiny)");
@@ -18,8 +23,8 @@ internal static class SimulateCommands
         var seed = Options.Optional("--seed", "random seed (default 1); the same seed and options give the same batch and settlement files");
         var faults = Options.Optional("--faults", "default (all faults on), none, or a JSON file of rates (default: default)");
         var scale = Options.Optional("--scale", "scale the preset's counts, e.g. 0.1 (default 1)");
-        var db = ClearingCommands.DbOption();
-        var output = Options.Optional("--out", "output folder: terminals, batches, settlement files, centre database (default ./data/simulation; recreated)");
+        var db = Options.Optional("--db", "the centre's database, an EMPTY one: sqlite:PATH or postgresql://user:pass@host:port/dbname (default sqlite:OUT/centre.db, in the --out folder)");
+        var output = Options.Optional("--out", "output folder: terminals, batches, settlement files, centre database (default ./data/simulation; recreated when an earlier run made it, any other non-empty folder refused)");
         var json = Options.Flag("--json", "print a JSON summary for scripts");
         return new Command("simulate", "Simulate a city's days through the real cards, PSAMs, terminals, batch files and clearing centre, with faults; check every invariant.")
             .With(preset, days, seed, faults, scale, db, output, json)
@@ -46,7 +51,7 @@ internal static class SimulateCommands
 
     public static Command BuildDemo(CliContext context)
     {
-        var output = Options.Optional("--out", "the demo folder (default ./data/demo; recreated on every run)");
+        var output = Options.Optional("--out", "the demo folder (default ./data/demo; recreated on every run when an earlier run made it, any other non-empty folder refused)");
         var urls = Options.Optional("--urls", "where the centre's API listens afterwards (default http://127.0.0.1:5080)");
         var noServe = Options.Flag("--no-serve", "print the summary and exit instead of serving the API");
         return new Command("demo", "The one-command tour: simulate a scaled-down Jilin day with faults, clear and settle it, print the summary, then serve the centre's API.")
@@ -54,6 +59,13 @@ internal static class SimulateCommands
             .Does(parse =>
             {
                 var folder = parse.GetValue(output) ?? Path.Combine("data", "demo");
+                var listen = parse.GetValue(urls) ?? "http://127.0.0.1:5080";
+                if (!parse.GetValue(noServe))
+                {
+                    // Before the simulation, which takes a while: a busy or malformed address is named now.
+                    ListenUrls.Check(listen);
+                }
+
                 var city = PresetCatalog.City("jilin").Scaled(0.1);
                 var result = Run(context, city, FaultRates.Default, 1, 20261102, folder, null, json: false);
                 PrintSummary(context, result, folder);
@@ -67,7 +79,6 @@ internal static class SimulateCommands
                     return ExitCodes.Ok;
                 }
 
-                var listen = parse.GetValue(urls) ?? "http://127.0.0.1:5080";
                 var app = Server.ClearingServer.Build(new Server.ServerOptions { Database = Database(folder, null) }, ["--urls", listen]);
                 // The back office needs an operator's token; the demo database (recreated on every run) gets one to try it with.
                 var token = ((Clearing.Operators.OperatorDirectory)app.Services.GetService(typeof(Clearing.Operators.OperatorDirectory))!)
@@ -82,17 +93,13 @@ internal static class SimulateCommands
 
     private static SimulationResult Run(CliContext context, CityPreset city, FaultRates rates, int days, int seed, string folder, string? db, bool json)
     {
-        if (Directory.Exists(folder))
+        if (db is not null)
         {
-            context.Error.WriteLine($"citycard: {folder} exists from an earlier run; recreating it");
-            Directory.Delete(folder, recursive: true);
-        }
-        else
-        {
-            context.Error.WriteLine($"citycard: creating {folder}");
+            // Checked before the folder is touched: the simulator sells made-up cards into the database it is given.
+            EmptyDatabase.Require(DatabaseUrl.Parse(db, "--db"), "simulate");
         }
 
-        Directory.CreateDirectory(folder);
+        Recreate(context, folder);
         var url = Database(folder, db);
         using var store = ClearingCommands.Open(url, migrate: true);
         context.Error.WriteLine($"citycard: simulating {days} day(s) of '{city.Name}' ({city.Cards:N0} cards), seed {seed}, centre on {DatabaseUrl.Parse(url).Description}");
@@ -107,6 +114,39 @@ internal static class SimulateCommands
             }
         });
         return SimulationRunner.Run(city, rates, days, seed, folder, store, progress);
+    }
+
+    /// <summary>
+    /// Makes the output folder afresh. An existing folder is deleted only when the simulator made it (its marker file, or
+    /// the layout of a run from before the marker: terminals, bills.json and nothing but the simulator's own files) or
+    /// when it is empty; any other folder is an operator's and is refused, untouched.
+    /// </summary>
+    private static void Recreate(CliContext context, string folder)
+    {
+        if (File.Exists(folder))
+        {
+            throw new CliFailure($"--out {folder}: is a file, not a folder");
+        }
+
+        if (Directory.Exists(folder))
+        {
+            var entries = Directory.EnumerateFileSystemEntries(folder).Select(e => Path.GetFileName(e)).Order(StringComparer.Ordinal).ToList();
+            var made = entries.Contains(Marker) || (entries.Contains("terminals") && entries.Contains("bills.json") && entries.All(OwnEntries.Contains));
+            if (entries.Count > 0 && !made)
+            {
+                throw new CliFailure($"--out {folder}: the folder holds files the simulator did not make ({string.Join(", ", entries.Take(5))}{(entries.Count > 5 ? ", …" : string.Empty)}); it is left as it is: name a new or empty folder, or remove it yourself");
+            }
+
+            context.Error.WriteLine(entries.Count > 0 ? $"citycard: {folder} exists from an earlier run; recreating it" : $"citycard: using the empty folder {folder}");
+            Directory.Delete(folder, recursive: true);
+        }
+        else
+        {
+            context.Error.WriteLine($"citycard: creating {folder}");
+        }
+
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, Marker), "Made by citycard simulate/demo: the next run with this --out deletes this folder and makes it afresh.\n");
     }
 
     private static string Database(string folder, string? db) => db ?? $"sqlite:{Path.Combine(folder, "centre.db")}";
