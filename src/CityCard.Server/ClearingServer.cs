@@ -24,6 +24,11 @@ public static class ClearingServer
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.RequestsPerMinute, 1);
+        if (options.PaymentGatewaySecret is { Length: < ServerOptions.MinGatewaySecretBytes })
+        {
+            throw new ArgumentException($"the payment gateway secret must be at least {ServerOptions.MinGatewaySecretBytes} bytes", nameof(options));
+        }
+
         var builder = WebApplication.CreateBuilder(args ?? []);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         builder.Services.AddProblemDetails();

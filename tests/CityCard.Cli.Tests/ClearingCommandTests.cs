@@ -150,12 +150,105 @@ public sealed class ClearingCommandTests : IDisposable
     [InlineData(2, "--device: 'x' is not a whole number", "centre", "params", "pickups", "--device", "x")]
     [InlineData(2, "--requests-per-minute: 0 is out of range", "serve", "--requests-per-minute", "0")]
     [InlineData(2, "--trusted-proxy: '10.0.0.1/24' is not an IP address or network", "serve", "--trusted-proxy", "10.0.0.0/24", "--trusted-proxy", "10.0.0.1/24")]
+    [InlineData(2, "--gateway-secret-file no-such.hex: cannot read it", "serve", "--gateway-secret-file", "no-such.hex")]
     public void Commands_WrongArguments_ExitTwoNamingTheOption(int code, string message, params string[] args)
     {
         var withDb = args.Contains("--db") ? args : [.. args, "--db", db];
         var result = Run(withDb);
         Assert.Equal(code, result.ExitCode);
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not hex at all", "the content is not hex digits")]
+    [InlineData("00112233445566778899aabbccddeeff0", "the content is not hex digits")]
+    [InlineData("00112233445566778899aabbccddeeff00112233445566778899aabbccddee", "the secret is 31 bytes; it must be at least 32 bytes")]
+    [InlineData("  \n", "the secret is 0 bytes; it must be at least 32 bytes")]
+    public void Serve_MalformedGatewaySecretFile_ExitTwoNamingTheProblemNotTheContent(string content, string message)
+    {
+        var path = Path.Combine(directory, "gateway.hex");
+        File.WriteAllText(path, content);
+
+        var result = Run("serve", "--db", db, "--gateway-secret-file", path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"--gateway-secret-file {path}: {message}", result.Error, StringComparison.Ordinal);
+        if (content.Trim().Length > 0)
+        {
+            Assert.DoesNotContain(content.Trim(), result.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_GatewaySecret_DemoOnlyWithDemoKeysNoneWithProductionKeysOwnFromFile()
+    {
+        Assert.Equal(0, Run("db", "migrate", "--db", db).ExitCode);
+        var env = new Dictionary<string, string> { [KeySetFile.KekEnvironmentVariable] = "test-only passphrase 0123" };
+        var keys = Path.Combine(directory, "prod.keys");
+        Assert.Equal(0, CliRunner.RunWith(null, env, "keys", "new", "--out", keys).ExitCode);
+        const string OwnSecretHex = "A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"; // TEST ONLY
+        var secretFile = Path.Combine(directory, "gateway.hex");
+        File.WriteAllText(secretFile, "\n  " + OwnSecretHex.ToLowerInvariant() + "  \n");
+        var body = System.Text.Encoding.UTF8.GetBytes("{\"paymentId\":\"P-1\",\"asn\":\"2144000000000001\",\"amountFen\":5000}");
+        var demoSignature = Clearing.Lifecycle.GatewaySignature.Compute(Clearing.Lifecycle.GatewaySignature.DemoSecret, body);
+        var ownSignature = Clearing.Lifecycle.GatewaySignature.Compute(Convert.FromHexString(OwnSecretHex), body);
+
+        var demo = await ServeAndNotify(env, [], body, demoSignature);
+        var production = await ServeAndNotify(env, ["--keys", keys], body, demoSignature);
+        var own = await ServeAndNotify(env, ["--keys", keys, "--gateway-secret-file", secretFile], body, demoSignature, ownSignature);
+
+        // 409: authenticated, then refused because the card is not registered; 401 and 503: never authenticated.
+        Assert.Equal([409], demo.Statuses);
+        Assert.Contains("payment notifications are accepted under the public DEMO gateway secret", demo.Error, StringComparison.Ordinal);
+        Assert.Equal([503], production.Statuses);
+        Assert.Contains("no payment gateway secret is configured", production.Error, StringComparison.Ordinal);
+        Assert.Equal([401, 409], own.Statuses);
+        Assert.DoesNotContain("gateway secret", own.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(OwnSecretHex, own.Error + own.Out, StringComparison.OrdinalIgnoreCase);
+    }
+
+    // Starts serve on a free loopback port, posts the notification once per signature, stops it.
+    private async Task<(int[] Statuses, string Error, string Out)> ServeAndNotify(Dictionary<string, string> env, string[] options, byte[] body, params string[] signatures)
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var url = $"http://127.0.0.1:{port}";
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(() => CliRunner.RunUntilWith(env, stop.Token, ["serve", "--db", db, "--urls", url, .. options]), Ct);
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var ready = await http.GetAsync(new Uri("/api/products", UriKind.Relative), Ct);
+                break;
+            }
+            catch (HttpRequestException) when (attempt < 300 && !serving.IsCompleted)
+            {
+                await Task.Delay(100, Ct);
+            }
+        }
+
+        var statuses = new List<int>();
+        foreach (var signature in signatures)
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/payments/notify", UriKind.Relative)) { Content = content };
+            request.Headers.Add(Clearing.Lifecycle.GatewaySignature.Header, signature);
+            using var response = await http.SendAsync(request, Ct);
+            statuses.Add((int)response.StatusCode);
+        }
+
+        await stop.CancelAsync();
+        var result = await serving;
+        Assert.Equal(0, result.ExitCode);
+        return ([.. statuses], result.Error, result.Out);
     }
 
     [Fact]
