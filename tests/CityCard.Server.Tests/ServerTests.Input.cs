@@ -1,6 +1,11 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using CityCard.Records.Batches;
+using CityCard.Security.Keys;
+using CityCard.Server.Authentication;
 
 namespace CityCard.Server.Tests;
 
@@ -28,5 +33,63 @@ public sealed partial class ServerTests
         var audit = await client.GetAsync(new Uri("/api/audit", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, audit.StatusCode);
         Assert.True(JsonDocument.Parse(await audit.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("ok").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData(long.MinValue)]
+    [InlineData(long.MaxValue)]
+    [InlineData(-1L)]
+    public async Task DeviceRequests_TimeHeaderAnyLong_401NotAServerError(long seconds)
+    {
+        var client = await StartAsync();
+        var load = "{\"asn\":\"2144000000000001\",\"balanceBeforeFen\":5000,\"amountFen\":1000,\"onlineCounter\":0,\"random\":\"12345678\",\"terminal\":\"000000030001\",\"mac1\":\"00000000\"}";
+        var sale = "{\"asn\":\"2144000000000009\",\"outletId\":12}";
+
+        var codes = new List<HttpStatusCode>();
+        foreach (var (method, path, body) in new[] { (HttpMethod.Get, "/api/devices/parameters?have=0", (string?)null), (HttpMethod.Post, "/api/loads/authorise", load), (HttpMethod.Post, "/api/cards", sale) })
+        {
+            using var request = SignedAt(method, path, OutletDevice, seconds, body);
+            using var response = await client.SendAsync(request, Ct);
+            codes.Add(response.StatusCode);
+            Assert.Contains($"the request time {seconds} is more than 5 minutes from the centre's", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], codes);
+    }
+
+    [Theory]
+    [InlineData(9223372036854775807L, 300L, "balanceBeforeFen: 9223372036854775807 is outside -2147483648..2147483647")]
+    [InlineData(-9223372036854775808L, 300L, "balanceBeforeFen: -9223372036854775808 is outside -2147483648..2147483647")]
+    [InlineData(2147483648L, 300L, "balanceBeforeFen: 2147483648 is outside")]
+    [InlineData(5000L, -100L, "amountFen: -100 is not a loadable amount (1..2147483647 fen)")]
+    [InlineData(5000L, 0L, "amountFen: 0 is not a loadable amount")]
+    [InlineData(5000L, 9223372036854775807L, "amountFen: 9223372036854775807 is not a loadable amount")]
+    [InlineData(2147483000L, 1000L, "amountFen: 1000 fen on a balance of 2147483000 fen is above the purse's limit of 2147483647 fen")]
+    public async Task LoadAuthorise_ImpossibleFigures_400NamingTheField(long balanceBeforeFen, long amountFen, string problem)
+    {
+        var client = await StartAsync();
+        var body = $"{{\"asn\":\"2144000000000001\",\"balanceBeforeFen\":{balanceBeforeFen},\"amountFen\":{amountFen},\"onlineCounter\":0,\"random\":\"12345678\",\"terminal\":\"000000030001\",\"mac1\":\"00000000\"}}";
+
+        using var response = await client.SendAsync(Signed(HttpMethod.Post, "/api/loads/authorise", OutletDevice, body: body), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(problem, JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    // A device request signed correctly for the time it claims, so only the time can be wrong.
+    private static HttpRequestMessage SignedAt(HttpMethod method, string pathAndQuery, uint device, long seconds, string? body)
+    {
+        var bytes = body is null ? [] : Encoding.UTF8.GetBytes(body);
+        var request = new HttpRequestMessage(method, new Uri(pathAndQuery, UriKind.Relative));
+        request.Headers.Add(DeviceSignature.DeviceHeader, device.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(DeviceSignature.TimeHeader, seconds.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(DeviceSignature.SignatureHeader, DeviceSignature.Compute(UploadKeys.Derive(DemoKeySet.Create(Security.Ep.EpAlgorithm.Des), device), method.Method, pathAndQuery, seconds, bytes));
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(bytes);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        return request;
     }
 }
