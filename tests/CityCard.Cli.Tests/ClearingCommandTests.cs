@@ -251,6 +251,14 @@ public sealed class ClearingCommandTests : IDisposable
         return ([.. statuses], result.Error, result.Out);
     }
 
+    // The factory parameter content with a change: every section present, as 'centre params set' requires.
+    private static string FactoryContent(Action<System.Text.Json.Nodes.JsonObject> change)
+    {
+        var content = System.Text.Json.Nodes.JsonNode.Parse(Server.Parameters.ParameterPublisher.FormatContent(Terminals.Parameters.FactoryParameters.Create()))!.AsObject();
+        change(content);
+        return content.ToJsonString();
+    }
+
     [Fact]
     public async Task Serve_RequestsPerMinuteAndTrustedProxy_EachForwardedClientLimitedByItsOwnAddress()
     {
@@ -307,15 +315,23 @@ public sealed class ClearingCommandTests : IDisposable
     {
         Register();
         var content = Path.Combine(directory, "content.json");
-        File.WriteAllText(content, "{\"bus\":{\"flatFareFen\":150,\"transferWindowMinutes\":60},\"concessions\":[{\"cardType\":\"student\",\"payPercent\":40}]}");
+        File.WriteAllText(content, FactoryContent(c =>
+        {
+            c["bus"]!["flatFareFen"] = 150;
+            c["bus"]!["transferWindowMinutes"] = 60;
+            c["concessions"] = System.Text.Json.Nodes.JsonNode.Parse("[{\"cardType\":\"student\",\"payPercent\":40}]");
+        }));
         var withVersion = Path.Combine(directory, "bad.json");
-        File.WriteAllText(withVersion, "{\"version\":9,\"bus\":{}}");
+        File.WriteAllText(withVersion, FactoryContent(c => c["version"] = 9));
         var nonsense = Path.Combine(directory, "nonsense.json");
-        File.WriteAllText(nonsense, "{\"taxi\":{\"nightWindow\":\"late\"}}");
+        File.WriteAllText(nonsense, FactoryContent(c => c["taxi"]!["nightWindow"] = "late"));
+        var partial = Path.Combine(directory, "partial.json");
+        File.WriteAllText(partial, "{\"bus\":{\"flatFareFen\":150}}");
 
         var set = Run("centre", "params", "set", "--db", db, "--file", content, "--note", "new fares");
         var refused = Run("centre", "params", "set", "--db", db, "--file", withVersion);
         var senseless = Run("centre", "params", "set", "--db", db, "--file", nonsense);
+        var incomplete = Run("centre", "params", "set", "--db", db, "--file", partial);
         var file = Path.Combine(directory, "current.json");
         var show = Run("centre", "params", "show", "--db", db, "--content", "--out", file);
 
@@ -325,6 +341,8 @@ public sealed class ClearingCommandTests : IDisposable
         Assert.Contains("'version' is set by the centre", refused.Error, StringComparison.Ordinal);
         Assert.Equal(2, senseless.ExitCode);
         Assert.Contains("taxi.nightWindow 'late' is not HH:mm-HH:mm", senseless.Error, StringComparison.Ordinal);
+        Assert.Equal(2, incomplete.ExitCode);
+        Assert.Contains("parameter content: missing section(s) 'acceptedKeyVersions', 'concessions', 'merchantDiscounts', 'taxi', 'doors'", incomplete.Error, StringComparison.Ordinal);
         Assert.Contains("parameter version 2: content 1", show.Out, StringComparison.Ordinal);
         Assert.Contains("\"payPercent\": 40", show.Out, StringComparison.Ordinal);
         var published = Terminals.Parameters.ParameterFile.Verify(File.ReadAllBytes(file), Terminals.Parameters.ParameterSigningKey.Demo());
