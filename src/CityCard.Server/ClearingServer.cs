@@ -61,7 +61,11 @@ public static class ClearingServer
 
             return Task.CompletedTask;
         }));
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+            json.SerializerOptions.Converters.Add(new AsnJsonConverter());
+        });
         var store = ClearingStores.Open(options.Database);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);

@@ -142,6 +142,8 @@ public sealed class LifecycleServerTests : IAsyncDisposable
         Assert.Equal(first.Body.GetRawText(), duplicate.Body.GetRawText());
         var credits = await client.GetFromJsonAsync<JsonElement>(new Uri($"/api/cards/{asn}/credits", UriKind.Relative), Ct);
         Assert.Equal(1, credits.GetArrayLength());
+        Assert.Equal(JsonValueKind.String, credits[0].GetProperty("asn").ValueKind);
+        Assert.Equal(asn, credits[0].GetProperty("asn").GetString());
 
         clock.Now = clock.Now.AddDays(31);
         var heal = await Post(client, "/api/credits/heal", new JsonObject { ["requestId"] = "heal-1", ["operator"] = "night-job" });
