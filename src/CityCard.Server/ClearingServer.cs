@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace CityCard.Server;
 
@@ -82,7 +83,14 @@ public static class ClearingServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.UseExceptionHandler(errors => errors.Run(HandleException));
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = HandleException,
+
+            // An expected refusal (a 4xx) is logged by HandleException as one line at Information; only real failures
+            // keep the middleware's error entry with its stack trace.
+            SuppressDiagnosticsCallback = context => Refusal(context.Exception) is not null,
+        });
         app.UseStatusCodePages();
         if (options.TrustedProxies.Count > 0)
         {
@@ -112,18 +120,31 @@ public static class ClearingServer
         return app;
     }
 
-    // Expected refusals become ProblemDetails naming the problem; anything else is a 500 without internals.
+    // The status and title of an exception that is an expected refusal of the client's request (4xx), or null.
+    private static (int Status, string Title)? Refusal(Exception? error) => error switch
+    {
+        ClearingInputException => (StatusCodes.Status409Conflict, "The request cannot be carried out"),
+        BadHttpRequestException bad when bad.StatusCode is >= 400 and < 500 => (bad.StatusCode, "Bad request"),
+        _ => null,
+    };
+
+    // Expected refusals become ProblemDetails naming the problem (logged as one line); a database outage a 503 and
+    // anything else a 500 without internals, both logged as errors by the exception handler middleware.
     private static async Task HandleException(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var (status, title) = error switch
+        var (status, title) = Refusal(error) ?? error switch
         {
-            ClearingInputException => (StatusCodes.Status409Conflict, "The request cannot be carried out"),
-            BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
             StorageException => (StatusCodes.Status503ServiceUnavailable, "The database is not available"),
             _ => (StatusCodes.Status500InternalServerError, "Internal error"),
         };
         var detail = status == StatusCodes.Status500InternalServerError ? "see the server log" : error?.Message;
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClearingServer).FullName!);
+        if (Refusal(error) is not null && logger.IsEnabled(LogLevel.Information))
+        {
+            logger.RequestRefused(context.Request.Method, context.Request.Path.Value ?? string.Empty, status, detail);
+        }
+
         await Results.Problem(detail: detail, statusCode: status, title: title).ExecuteAsync(context);
     }
 }

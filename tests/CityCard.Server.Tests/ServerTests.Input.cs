@@ -6,6 +6,9 @@ using System.Text.Json;
 using CityCard.Records.Batches;
 using CityCard.Security.Keys;
 using CityCard.Server.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace CityCard.Server.Tests;
 
@@ -91,5 +94,55 @@ public sealed partial class ServerTests
         }
 
         return request;
+    }
+
+    [Fact]
+    public async Task Logging_ExpectedRefusalOneInformationLine_RealFailureAnErrorWithItsException()
+    {
+        using var logs = new CapturedLogs();
+        var client = await StartAsync(logs: logs, beforeStart: a => a.MapGet("/test/broken", IResult () => throw new InvalidOperationException("TEST ONLY: a broken invariant")));
+
+        using var refused = await client.PostAsync(new Uri("/api/cards", UriKind.Relative), new StringContent("{\"asn\":\"2144000000000001\",\"outletId\":12}", Encoding.UTF8, "application/json"), Ct);
+        var afterRefusal = logs.Entries.ToList();
+        using var broken = await client.GetAsync(new Uri("/test/broken", UriKind.Relative), Ct);
+        var afterFailure = logs.Entries.Skip(afterRefusal.Count).ToList();
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.DoesNotContain(afterRefusal, e => e.Level >= LogLevel.Warning);
+        var line = Assert.Single(afterRefusal, e => e.Message.Contains("refused with 409", StringComparison.Ordinal));
+        Assert.Equal((LogLevel.Information, "POST /api/cards refused with 409: card 2144000000000001 is already registered", null), (line.Level, line.Message, line.Exception));
+        Assert.Equal(HttpStatusCode.InternalServerError, broken.StatusCode);
+        Assert.Contains(afterFailure, e => e.Level == LogLevel.Error && e.Exception is InvalidOperationException);
+    }
+
+    private sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception);
+
+    // Collects every log entry the server writes (thread-safe: requests log from the thread pool).
+    private sealed class CapturedLogs : ILoggerProvider, ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<LogEntry> entries = new();
+        private string category = string.Empty;
+
+        public IEnumerable<LogEntry> Entries => entries;
+
+        public ILogger CreateLogger(string categoryName) => new CapturedLogs(entries) { category = categoryName };
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception));
+
+        public void Dispose()
+        {
+        }
+
+        public CapturedLogs()
+        {
+        }
+
+        private CapturedLogs(System.Collections.Concurrent.ConcurrentQueue<LogEntry> shared) => entries = shared;
     }
 }
