@@ -32,7 +32,12 @@ public static class ClearingServer
 
         var builder = WebApplication.CreateBuilder(args ?? []);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Detail ??= FrameworkDetail(context.HttpContext, context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode));
+
+        // A route or query value that does not convert (/api/records/abc/1/0/review, ?limit=abc) throws, so the answer
+        // names the parameter and the value instead of being a bare 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetFixedWindowLimiter(
@@ -118,6 +123,19 @@ public static class ClearingServer
         ApiDocsPage.Map(app);
         app.Lifetime.ApplicationStopped.Register(store.Dispose);
         return app;
+    }
+
+    // The detail of an answer the framework made without one (no endpoint, a method the path does not take, …).
+    private static string FrameworkDetail(HttpContext context, int status)
+    {
+        var request = $"{context.Request.Method} {context.Request.Path}";
+        return status switch
+        {
+            StatusCodes.Status404NotFound => $"no endpoint answers {request} (the API reference is /api/docs)",
+            StatusCodes.Status405MethodNotAllowed => $"{context.Request.Path} does not take {context.Request.Method} (the API reference is /api/docs)",
+            StatusCodes.Status415UnsupportedMediaType => $"{request}: content type '{context.Request.ContentType}' is not accepted",
+            _ => $"{request}: {Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status)}",
+        };
     }
 
     // The status and title of an exception that is an expected refusal of the client's request (4xx), or null.

@@ -96,6 +96,22 @@ public sealed partial class ServerTests
         return request;
     }
 
+    [Theory]
+    [InlineData("POST", "/api/records/abc/1/0/review", 400, "Failed to bind parameter \"uint device\" from \"abc\"")]
+    [InlineData("GET", "/api/records?limit=abc", 400, "Failed to bind parameter \"Nullable<int> limit\" from \"abc\"")]
+    [InlineData("GET", "/api/no-such-thing", 404, "no endpoint answers GET /api/no-such-thing")]
+    [InlineData("GET", "/api/batches", 405, "/api/batches does not take GET")]
+    public async Task FrameworkAnswers_ProblemDetailsNameTheProblem(string method, string path, int status, string detail)
+    {
+        var client = await StartAsync();
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative)) { Content = new StringContent("{}", Encoding.UTF8, "application/json") }, Ct);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(detail, JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Logging_ExpectedRefusalOneInformationLine_RealFailureAnErrorWithItsException()
     {
