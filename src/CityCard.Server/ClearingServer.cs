@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace CityCard.Server;
 
@@ -24,9 +25,19 @@ public static class ClearingServer
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.RequestsPerMinute, 1);
+        if (options.PaymentGatewaySecret is { Length: < ServerOptions.MinGatewaySecretBytes })
+        {
+            throw new ArgumentException($"the payment gateway secret must be at least {ServerOptions.MinGatewaySecretBytes} bytes", nameof(options));
+        }
+
         var builder = WebApplication.CreateBuilder(args ?? []);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Detail ??= FrameworkDetail(context.HttpContext, context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode));
+
+        // A route or query value that does not convert (/api/records/abc/1/0/review, ?limit=abc) throws, so the answer
+        // names the parameter and the value instead of being a bare 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetFixedWindowLimiter(
@@ -56,7 +67,11 @@ public static class ClearingServer
 
             return Task.CompletedTask;
         }));
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+            json.SerializerOptions.Converters.Add(new AsnJsonConverter());
+        });
         var store = ClearingStores.Open(options.Database);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(store);
@@ -73,7 +88,14 @@ public static class ClearingServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.UseExceptionHandler(errors => errors.Run(HandleException));
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = HandleException,
+
+            // An expected refusal (a 4xx) is logged by HandleException as one line at Information; only real failures
+            // keep the middleware's error entry with its stack trace.
+            SuppressDiagnosticsCallback = context => Refusal(context.Exception) is not null,
+        });
         app.UseStatusCodePages();
         if (options.TrustedProxies.Count > 0)
         {
@@ -103,18 +125,44 @@ public static class ClearingServer
         return app;
     }
 
-    // Expected refusals become ProblemDetails naming the problem; anything else is a 500 without internals.
+    // The detail of an answer the framework made without one (no endpoint, a method the path does not take, …).
+    private static string FrameworkDetail(HttpContext context, int status)
+    {
+        var request = $"{context.Request.Method} {context.Request.Path}";
+        return status switch
+        {
+            StatusCodes.Status404NotFound => $"no endpoint answers {request} (the API reference is /api/docs)",
+            StatusCodes.Status405MethodNotAllowed => $"{context.Request.Path} does not take {context.Request.Method} (the API reference is /api/docs)",
+            StatusCodes.Status415UnsupportedMediaType => $"{request}: content type '{context.Request.ContentType}' is not accepted",
+            _ => $"{request}: {Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status)}",
+        };
+    }
+
+    // The status and title of an exception that is an expected refusal of the client's request (4xx), or null.
+    private static (int Status, string Title)? Refusal(Exception? error) => error switch
+    {
+        ClearingInputException => (StatusCodes.Status409Conflict, "The request cannot be carried out"),
+        BadHttpRequestException bad when bad.StatusCode is >= 400 and < 500 => (bad.StatusCode, "Bad request"),
+        _ => null,
+    };
+
+    // Expected refusals become ProblemDetails naming the problem (logged as one line); a database outage a 503 and
+    // anything else a 500 without internals, both logged as errors by the exception handler middleware.
     private static async Task HandleException(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var (status, title) = error switch
+        var (status, title) = Refusal(error) ?? error switch
         {
-            ClearingInputException => (StatusCodes.Status409Conflict, "The request cannot be carried out"),
-            BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
             StorageException => (StatusCodes.Status503ServiceUnavailable, "The database is not available"),
             _ => (StatusCodes.Status500InternalServerError, "Internal error"),
         };
         var detail = status == StatusCodes.Status500InternalServerError ? "see the server log" : error?.Message;
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClearingServer).FullName!);
+        if (Refusal(error) is not null && logger.IsEnabled(LogLevel.Information))
+        {
+            logger.RequestRefused(context.Request.Method, context.Request.Path.Value ?? string.Empty, status, detail);
+        }
+
         await Results.Problem(detail: detail, statusCode: status, title: title).ExecuteAsync(context);
     }
 }

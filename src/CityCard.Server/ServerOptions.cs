@@ -56,8 +56,16 @@ public sealed record ServerOptions
     /// <summary>Card products and lifecycle policy (default: the built-in presets/products.json).</summary>
     public CityCard.Clearing.Lifecycle.ProductCatalog Products { get; init; } = CityCard.Clearing.Lifecycle.ProductCatalog.Default;
 
-    /// <summary>The payment gateway's notification secret (default: the published DEMO secret, not for production).</summary>
-    public byte[] PaymentGatewaySecret { get; init; } = CityCard.Clearing.Lifecycle.GatewaySignature.DemoSecret;
+    /// <summary>
+    /// The payment gateway's shared notification secret (at least <see cref="MinGatewaySecretBytes"/> bytes), or null when
+    /// none is configured: then <c>POST /api/payments/notify</c> refuses every notification (503). There is deliberately no
+    /// default, so a production host cannot end up accepting notifications signed with the published DEMO secret
+    /// (<see cref="CityCard.Clearing.Lifecycle.GatewaySignature.DemoSecret"/>); a demo host passes that explicitly.
+    /// </summary>
+    public byte[]? PaymentGatewaySecret { get; init; }
+
+    /// <summary>The shortest payment gateway secret accepted (HMAC-SHA256 key).</summary>
+    public const int MinGatewaySecretBytes = 32;
 
     /// <summary>Pipeline limits.</summary>
     public ClearingOptions Clearing { get; init; } = new();

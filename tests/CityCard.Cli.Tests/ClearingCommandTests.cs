@@ -247,12 +247,113 @@ public sealed class ClearingCommandTests : IDisposable
     [InlineData(2, "--name: must be 1..64 letters, digits, '-', '_' or '.', got 'bad name!'", "centre", "operator", "add", "--name", "bad name!", "--role", "viewer")]
     [InlineData(2, "--file .: is a folder, not a parameter file", "centre", "params", "set", "--file", ".")]
     [InlineData(2, "--trusted-proxy: '10.0.0.1/24' is not an IP address or network", "serve", "--trusted-proxy", "10.0.0.0/24", "--trusted-proxy", "10.0.0.1/24")]
+    [InlineData(2, "--gateway-secret-file no-such.hex: cannot read it", "serve", "--gateway-secret-file", "no-such.hex")]
     public void Commands_WrongArguments_ExitTwoNamingTheOption(int code, string message, params string[] args)
     {
         var withDb = args.Contains("--db") ? args : [.. args, "--db", db];
         var result = Run(withDb);
         Assert.Equal(code, result.ExitCode);
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not hex at all", "the content is not hex digits")]
+    [InlineData("00112233445566778899aabbccddeeff0", "the content is not hex digits")]
+    [InlineData("00112233445566778899aabbccddeeff00112233445566778899aabbccddee", "the secret is 31 bytes; it must be at least 32 bytes")]
+    [InlineData("  \n", "the secret is 0 bytes; it must be at least 32 bytes")]
+    public void Serve_MalformedGatewaySecretFile_ExitTwoNamingTheProblemNotTheContent(string content, string message)
+    {
+        var path = Path.Combine(directory, "gateway.hex");
+        File.WriteAllText(path, content);
+
+        var result = Run("serve", "--db", db, "--gateway-secret-file", path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"--gateway-secret-file {path}: {message}", result.Error, StringComparison.Ordinal);
+        if (content.Trim().Length > 0)
+        {
+            Assert.DoesNotContain(content.Trim(), result.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_GatewaySecret_DemoOnlyWithDemoKeysNoneWithProductionKeysOwnFromFile()
+    {
+        Assert.Equal(0, Run("db", "migrate", "--db", db).ExitCode);
+        var env = new Dictionary<string, string> { [KeySetFile.KekEnvironmentVariable] = "test-only passphrase 0123" };
+        var keys = Path.Combine(directory, "prod.keys");
+        Assert.Equal(0, CliRunner.RunWith(null, env, "keys", "new", "--out", keys).ExitCode);
+        const string OwnSecretHex = "A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"; // TEST ONLY
+        var secretFile = Path.Combine(directory, "gateway.hex");
+        File.WriteAllText(secretFile, "\n  " + OwnSecretHex.ToLowerInvariant() + "  \n");
+        var body = System.Text.Encoding.UTF8.GetBytes("{\"paymentId\":\"P-1\",\"asn\":\"2144000000000001\",\"amountFen\":5000}");
+        var demoSignature = Clearing.Lifecycle.GatewaySignature.Compute(Clearing.Lifecycle.GatewaySignature.DemoSecret, body);
+        var ownSignature = Clearing.Lifecycle.GatewaySignature.Compute(Convert.FromHexString(OwnSecretHex), body);
+
+        var demo = await ServeAndNotify(env, [], body, demoSignature);
+        var production = await ServeAndNotify(env, ["--keys", keys], body, demoSignature);
+        var own = await ServeAndNotify(env, ["--keys", keys, "--gateway-secret-file", secretFile], body, demoSignature, ownSignature);
+
+        // 409: authenticated, then refused because the card is not registered; 401 and 503: never authenticated.
+        Assert.Equal([409], demo.Statuses);
+        Assert.Contains("payment notifications are accepted under the public DEMO gateway secret", demo.Error, StringComparison.Ordinal);
+        Assert.Equal([503], production.Statuses);
+        Assert.Contains("no payment gateway secret is configured", production.Error, StringComparison.Ordinal);
+        Assert.Equal([401, 409], own.Statuses);
+        Assert.DoesNotContain("gateway secret", own.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(OwnSecretHex, own.Error + own.Out, StringComparison.OrdinalIgnoreCase);
+    }
+
+    // Starts serve on a free loopback port, posts the notification once per signature, stops it.
+    private async Task<(int[] Statuses, string Error, string Out)> ServeAndNotify(Dictionary<string, string> env, string[] options, byte[] body, params string[] signatures)
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var url = $"http://127.0.0.1:{port}";
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(() => CliRunner.RunUntilWith(env, stop.Token, ["serve", "--db", db, "--urls", url, .. options]), Ct);
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var ready = await http.GetAsync(new Uri("/api/products", UriKind.Relative), Ct);
+                break;
+            }
+            catch (HttpRequestException) when (attempt < 300 && !serving.IsCompleted)
+            {
+                await Task.Delay(100, Ct);
+            }
+        }
+
+        var statuses = new List<int>();
+        foreach (var signature in signatures)
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/payments/notify", UriKind.Relative)) { Content = content };
+            request.Headers.Add(Clearing.Lifecycle.GatewaySignature.Header, signature);
+            using var response = await http.SendAsync(request, Ct);
+            statuses.Add((int)response.StatusCode);
+        }
+
+        await stop.CancelAsync();
+        var result = await serving;
+        Assert.Equal(0, result.ExitCode);
+        return ([.. statuses], result.Error, result.Out);
+    }
+
+    // The factory parameter content with a change: every section present, as 'centre params set' requires.
+    private static string FactoryContent(Action<System.Text.Json.Nodes.JsonObject> change)
+    {
+        var content = System.Text.Json.Nodes.JsonNode.Parse(Server.Parameters.ParameterPublisher.FormatContent(Terminals.Parameters.FactoryParameters.Create()))!.AsObject();
+        change(content);
+        return content.ToJsonString();
     }
 
     [Fact]
@@ -311,15 +412,23 @@ public sealed class ClearingCommandTests : IDisposable
     {
         Register();
         var content = Path.Combine(directory, "content.json");
-        File.WriteAllText(content, "{\"bus\":{\"flatFareFen\":150,\"transferWindowMinutes\":60},\"concessions\":[{\"cardType\":\"student\",\"payPercent\":40}]}");
+        File.WriteAllText(content, FactoryContent(c =>
+        {
+            c["bus"]!["flatFareFen"] = 150;
+            c["bus"]!["transferWindowMinutes"] = 60;
+            c["concessions"] = System.Text.Json.Nodes.JsonNode.Parse("[{\"cardType\":\"student\",\"payPercent\":40}]");
+        }));
         var withVersion = Path.Combine(directory, "bad.json");
-        File.WriteAllText(withVersion, "{\"version\":9,\"bus\":{}}");
+        File.WriteAllText(withVersion, FactoryContent(c => c["version"] = 9));
         var nonsense = Path.Combine(directory, "nonsense.json");
-        File.WriteAllText(nonsense, "{\"taxi\":{\"nightWindow\":\"late\"}}");
+        File.WriteAllText(nonsense, FactoryContent(c => c["taxi"]!["nightWindow"] = "late"));
+        var partial = Path.Combine(directory, "partial.json");
+        File.WriteAllText(partial, "{\"bus\":{\"flatFareFen\":150}}");
 
         var set = Run("centre", "params", "set", "--db", db, "--file", content, "--note", "new fares");
         var refused = Run("centre", "params", "set", "--db", db, "--file", withVersion);
         var senseless = Run("centre", "params", "set", "--db", db, "--file", nonsense);
+        var incomplete = Run("centre", "params", "set", "--db", db, "--file", partial);
         var file = Path.Combine(directory, "current.json");
         var show = Run("centre", "params", "show", "--db", db, "--content", "--out", file);
 
@@ -329,6 +438,8 @@ public sealed class ClearingCommandTests : IDisposable
         Assert.Contains("'version' is set by the centre", refused.Error, StringComparison.Ordinal);
         Assert.Equal(2, senseless.ExitCode);
         Assert.Contains("taxi.nightWindow 'late' is not HH:mm-HH:mm", senseless.Error, StringComparison.Ordinal);
+        Assert.Equal(2, incomplete.ExitCode);
+        Assert.Contains("parameter content: missing section(s) 'acceptedKeyVersions', 'concessions', 'merchantDiscounts', 'taxi', 'doors'", incomplete.Error, StringComparison.Ordinal);
         Assert.Contains("parameter version 2: content 1", show.Out, StringComparison.Ordinal);
         Assert.Contains("\"payPercent\": 40", show.Out, StringComparison.Ordinal);
         var published = Terminals.Parameters.ParameterFile.Verify(File.ReadAllBytes(file), Terminals.Parameters.ParameterSigningKey.Demo());

@@ -8,6 +8,9 @@ internal static class CliRunner
     /// <summary>Runs a serving command (<c>serve</c>) until <paramref name="stopping"/> is cancelled.</summary>
     public static CliResult RunUntil(CancellationToken stopping, params string[] args) => Start(null, new Dictionary<string, string>(), args, stopping);
 
+    /// <summary>Runs a serving command with an environment until <paramref name="stopping"/> is cancelled.</summary>
+    public static CliResult RunUntilWith(IReadOnlyDictionary<string, string> environment, CancellationToken stopping, params string[] args) => Start(null, environment, args, stopping);
+
     public static CliResult RunWith(string? input, IReadOnlyDictionary<string, string> environment, params string[] args) =>
         Start(input, environment, args, CancellationToken.None);
 

@@ -85,6 +85,47 @@ public sealed class LifecycleServerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task PaymentNotification_NoSecretConfigured_EveryNotificationRefused503()
+    {
+        var client = await StartAsync(gatewaySecret: null);
+        var sale = await Post(client, "/api/lifecycle/sales", new JsonObject { ["requestId"] = "s", ["product"] = "anonymous", ["outletId"] = 12 });
+        var asn = sale.Body.GetProperty("asn").GetString()!;
+        var body = Encoding.UTF8.GetBytes(new JsonObject { ["paymentId"] = "P-1", ["asn"] = asn, ["amountFen"] = 5_000 }.ToJsonString());
+
+        var demoSigned = await NotifyFull(client, body, GatewaySignature.Compute(GatewaySignature.DemoSecret, body));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, demoSigned.Status);
+        Assert.Contains("no payment gateway secret is configured", demoSigned.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var credits = await client.GetFromJsonAsync<JsonElement>(new Uri($"/api/cards/{asn}/credits", UriKind.Relative), Ct);
+        Assert.Equal(0, credits.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task PaymentNotification_OwnSecretConfigured_DemoSignedRefusedOwnSignedAccepted()
+    {
+        var secret = Convert.FromHexString("00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF"); // TEST ONLY
+        var client = await StartAsync(secret);
+        var sale = await Post(client, "/api/lifecycle/sales", new JsonObject { ["requestId"] = "s", ["product"] = "anonymous", ["outletId"] = 12 });
+        var asn = sale.Body.GetProperty("asn").GetString()!;
+        var body = Encoding.UTF8.GetBytes(new JsonObject { ["paymentId"] = "P-2", ["asn"] = asn, ["amountFen"] = 5_000 }.ToJsonString());
+
+        var demoSigned = await Notify(client, body, GatewaySignature.Compute(GatewaySignature.DemoSecret, body));
+        var ownSigned = await Notify(client, body, GatewaySignature.Compute(secret, body));
+
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.OK), (demoSigned, ownSigned));
+    }
+
+    [Fact]
+    public void Build_GatewaySecretShorterThan32Bytes_Refused()
+    {
+        var options = new ServerOptions { Database = "sqlite:" + Path.Combine(directory, "centre.db"), PaymentGatewaySecret = new byte[31] };
+
+        var error = Assert.Throws<ArgumentException>(() => ClearingServer.Build(options));
+
+        Assert.Contains("at least 32 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PaymentNotification_SignedOnceUnsignedRefused_HealedAfterDays()
     {
         var client = await StartAsync();
@@ -101,6 +142,8 @@ public sealed class LifecycleServerTests : IAsyncDisposable
         Assert.Equal(first.Body.GetRawText(), duplicate.Body.GetRawText());
         var credits = await client.GetFromJsonAsync<JsonElement>(new Uri($"/api/cards/{asn}/credits", UriKind.Relative), Ct);
         Assert.Equal(1, credits.GetArrayLength());
+        Assert.Equal(JsonValueKind.String, credits[0].GetProperty("asn").ValueKind);
+        Assert.Equal(asn, credits[0].GetProperty("asn").GetString());
 
         clock.Now = clock.Now.AddDays(31);
         var heal = await Post(client, "/api/credits/heal", new JsonObject { ["requestId"] = "heal-1", ["operator"] = "night-job" });
@@ -226,9 +269,11 @@ public sealed class LifecycleServerTests : IAsyncDisposable
         Assert.True(audit.GetProperty("ok").GetBoolean(), audit.GetRawText());
     }
 
-    private async Task<HttpClient> StartAsync()
+    private Task<HttpClient> StartAsync() => StartAsync(GatewaySignature.DemoSecret);
+
+    private async Task<HttpClient> StartAsync(byte[]? gatewaySecret)
     {
-        var options = new ServerOptions { Database = "sqlite:" + Path.Combine(directory, "centre.db"), Clock = clock };
+        var options = new ServerOptions { Database = "sqlite:" + Path.Combine(directory, "centre.db"), Clock = clock, PaymentGatewaySecret = gatewaySecret };
         app = ClearingServer.Build(options, configure: b => b.WebHost.UseTestServer());
         var registry = (CentreRegistry)app.Services.GetService(typeof(CentreRegistry))!;
         registry.AddMerchant(12, "Outlet", "outlet", 0);

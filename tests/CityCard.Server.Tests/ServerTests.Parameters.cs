@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CityCard.Clearing.Registry;
 using CityCard.Clearing.Storage;
 using CityCard.Terminals.Parameters;
@@ -57,10 +58,10 @@ public sealed partial class ServerTests
         Assert.Equal([CardAsn.ToString()], v2.Blacklist);
         Assert.Equal(listed, v2.BlacklistVersion);
 
-        var badContent = await client.PutAsync(new Uri("/api/parameters/content", UriKind.Relative), new StringContent("{\"bus\":{\"flatFareFen\":-5}}", Encoding.UTF8, "application/json"), Ct);
+        var badContent = await client.PutAsync(new Uri("/api/parameters/content", UriKind.Relative), new StringContent(Content(c => c["bus"]!["flatFareFen"] = -5), Encoding.UTF8, "application/json"), Ct);
         var withBlacklist = await client.PutAsync(new Uri("/api/parameters/content", UriKind.Relative), new StringContent("{\"blacklist\":[]}", Encoding.UTF8, "application/json"), Ct);
-        var typo = await client.PutAsync(new Uri("/api/parameters/content", UriKind.Relative), new StringContent("{\"buss\":{}}", Encoding.UTF8, "application/json"), Ct);
-        var set = await client.PutAsync(new Uri("/api/parameters/content?note=fare%20rise", UriKind.Relative), new StringContent("{\"bus\":{\"flatFareFen\":250}}", Encoding.UTF8, "application/json"), Ct);
+        var typo = await client.PutAsync(new Uri("/api/parameters/content", UriKind.Relative), new StringContent(Content(c => c["buss"] = new JsonObject()), Encoding.UTF8, "application/json"), Ct);
+        var set = await client.PutAsync(new Uri("/api/parameters/content?note=fare%20rise", UriKind.Relative), new StringContent(Content(c => c["bus"]!["flatFareFen"] = 250), Encoding.UTF8, "application/json"), Ct);
         var afterRise = await client.SendAsync(Signed(HttpMethod.Get, "/api/devices/parameters?have=2", Device), Ct);
         var v3 = ParameterFile.Verify(await afterRise.Content.ReadAsByteArrayAsync(Ct), key);
 
@@ -86,6 +87,36 @@ public sealed partial class ServerTests
         var shown = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/parameters", UriKind.Relative), Ct)).RootElement;
         Assert.Equal(3u, shown.GetProperty("version").GetUInt32());
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync(new Uri("/api/parameters/pickups?limit=0", UriKind.Relative), Ct)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{}", "parameter content: missing section(s) 'acceptedKeyVersions', 'bus', 'concessions', 'merchantDiscounts', 'taxi', 'doors'")]
+    [InlineData("concessions", "parameter content: missing section(s) 'concessions':")]
+    [InlineData("bus.distanceLines", "parameter content: bus: missing field(s) 'distanceLines':")]
+    [InlineData("taxi.nightWindow", "parameter content: taxi: missing field(s) 'nightWindow':")]
+    public async Task ParameterContent_SectionOrFareFieldLeftOut_400NamingItNothingStored(string leftOut, string problem)
+    {
+        var client = await StartAsync();
+        var body = leftOut == "{}" ? leftOut : Content(c =>
+        {
+            var path = leftOut.Split('.');
+            (path.Length == 1 ? c : c[path[0]]!.AsObject()).Remove(path[^1]);
+        });
+
+        var response = await client.PutAsync(new Uri("/api/parameters/content", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(problem, JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var shown = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/parameters", UriKind.Relative), Ct)).RootElement;
+        Assert.Equal(0u, shown.GetProperty("contentVersion").GetUInt32());
+    }
+
+    // The factory content with one change: every section present, as PUT /api/parameters/content requires.
+    private static string Content(Action<JsonObject> change)
+    {
+        var content = JsonNode.Parse(Server.Parameters.ParameterPublisher.FormatContent(FactoryParameters.Create()))!.AsObject();
+        change(content);
+        return content.ToJsonString();
     }
 
     [Fact]

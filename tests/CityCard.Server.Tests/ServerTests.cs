@@ -14,6 +14,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CityCard.Server.Tests;
 
@@ -343,7 +344,7 @@ public sealed partial class ServerTests : IAsyncDisposable
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
     }
 
-    private async Task<HttpClient> StartAsync(long maxBodyBytes = ServerOptions.MaxBatchBytes, int requestsPerMinute = 1_200, FixedClock? clock = null, IReadOnlyList<IPNetwork>? trustedProxies = null)
+    private async Task<HttpClient> StartAsync(long maxBodyBytes = ServerOptions.MaxBatchBytes, int requestsPerMinute = 1_200, FixedClock? clock = null, IReadOnlyList<IPNetwork>? trustedProxies = null, Microsoft.Extensions.Logging.ILoggerProvider? logs = null, Action<WebApplication>? beforeStart = null)
     {
         var options = new ServerOptions
         {
@@ -353,7 +354,15 @@ public sealed partial class ServerTests : IAsyncDisposable
             TrustedProxies = trustedProxies ?? [],
             Clock = clock ?? new FixedClock(Now),
         };
-        app = ClearingServer.Build(options, configure: b => b.WebHost.UseTestServer());
+        app = ClearingServer.Build(options, configure: b =>
+        {
+            b.WebHost.UseTestServer();
+            if (logs is not null)
+            {
+                b.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
+            }
+        });
+        beforeStart?.Invoke(app);
         var registry = (CentreRegistry)app.Services.GetService(typeof(CentreRegistry))!;
         registry.AddMerchant(9, "City Bus", "transport", 300);
         registry.AddMerchant(12, "Outlet", "outlet", 0);

@@ -34,6 +34,30 @@ public sealed class OnlineLoads
         }
     }
 
+    /// <summary>
+    /// What is wrong with a load request's own figures, naming the field, or null: the balance before must be one a card
+    /// can report, the amount 1.. fen, and the balance after must still fit the purse. An overdrawn card (a product with
+    /// an overdraft limit) reports a negative balance: the card keeps it as a signed 32-bit number, and the MACs cover
+    /// those four bytes. Each bound is checked before the sum, so no figure can overflow it.
+    /// </summary>
+    public static string? RequestProblem(LoadRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.BalanceBeforeFen is < int.MinValue or > EpPurse.MaxBalanceFen)
+        {
+            return $"balanceBeforeFen: {request.BalanceBeforeFen} is outside {int.MinValue}..{EpPurse.MaxBalanceFen} (the card keeps its balance as a signed 4-byte number)";
+        }
+
+        if (request.AmountFen is <= 0 or > EpPurse.MaxBalanceFen)
+        {
+            return $"amountFen: {request.AmountFen} is not a loadable amount (1..{EpPurse.MaxBalanceFen} fen)";
+        }
+
+        return request.BalanceBeforeFen + request.AmountFen > EpPurse.MaxBalanceFen
+            ? $"amountFen: {request.AmountFen} fen on a balance of {request.BalanceBeforeFen} fen is above the purse's limit of {EpPurse.MaxBalanceFen} fen"
+            : null;
+    }
+
     /// <summary>Verifies MAC1 and reserves the load; returns it with the host date-time and MAC2.</summary>
     public PendingLoad Authorise(uint deviceId, LoadRequest request) => store.Write(w =>
     {
@@ -44,11 +68,9 @@ public sealed class OnlineLoads
             throw new ClearingInputException($"load: device {deviceId} is not an active top-up outlet with terminal {request.Terminal}");
         }
 
-        // An overdrawn card (a product with an overdraft limit) reports a negative balance: the card keeps it as a signed
-        // 32-bit number, and the MACs cover those four bytes.
-        if (request.AmountFen is <= 0 or > int.MaxValue || request.BalanceBeforeFen < int.MinValue || request.BalanceBeforeFen + request.AmountFen > int.MaxValue)
+        if (RequestProblem(request) is { } problem)
         {
-            throw new ClearingInputException($"load: amount {request.AmountFen} fen is not a loadable amount");
+            throw new ClearingInputException($"load: {problem}");
         }
 
         var card = w.FindCard(request.Asn) ?? throw new ClearingInputException($"load: card {request.Asn} is not registered");

@@ -82,20 +82,45 @@ public sealed class CentreRegistry
     public CardAccount SellCard(Asn asn, CityCode city, byte cardType, long depositFen, long balanceFen, int offlineCounter, int onlineCounter, uint outletOperatorId) =>
         SellCards([new CardSale(asn, city, cardType, depositFen, balanceFen, offlineCounter, onlineCounter, outletOperatorId)])[0];
 
+    /// <summary>The largest deposit a card sale may take, fen (100,000 yuan; the product catalogue's limit too).</summary>
+    public const long MaxDepositFen = 100_000_00;
+
+    /// <summary>
+    /// What is wrong with a sale's own figures, naming the field, or null when they are possible: the balance must fit
+    /// the card's purse (0..<see cref="EpPurse.MaxBalanceFen"/>), the deposit 0..<see cref="MaxDepositFen"/>, the
+    /// counters 0..65535. Checked before anything is stored, so an impossible balance never reaches the ledger (where
+    /// summing it with others would overflow).
+    /// </summary>
+    public static string? SaleProblem(CardSale sale)
+    {
+        ArgumentNullException.ThrowIfNull(sale);
+        if (sale.BalanceFen is < 0 or > EpPurse.MaxBalanceFen)
+        {
+            return $"balanceFen: {sale.BalanceFen} is outside 0..{EpPurse.MaxBalanceFen} (the card's purse holds at most {EpPurse.MaxBalanceFen} fen)";
+        }
+
+        if (sale.DepositFen is < 0 or > MaxDepositFen)
+        {
+            return $"depositFen: {sale.DepositFen} is outside 0..{MaxDepositFen}";
+        }
+
+        if (sale.OfflineCounter is < 0 or > ushort.MaxValue)
+        {
+            return $"offlineCounter: {sale.OfflineCounter} is outside 0..{ushort.MaxValue}";
+        }
+
+        return sale.OnlineCounter is < 0 or > ushort.MaxValue ? $"onlineCounter: {sale.OnlineCounter} is outside 0..{ushort.MaxValue}" : null;
+    }
+
     /// <summary>Registers many sold cards in one database transaction (a migration or a day's sales): all or none.</summary>
     public IReadOnlyList<CardAccount> SellCards(IReadOnlyList<CardSale> sales)
     {
         ArgumentNullException.ThrowIfNull(sales);
         foreach (var sale in sales)
         {
-            if (sale.DepositFen < 0 || sale.BalanceFen < 0)
+            if (SaleProblem(sale) is { } problem)
             {
-                throw new ClearingInputException($"card {sale.Asn}: deposit and balance must not be negative");
-            }
-
-            if (sale.OfflineCounter is < 0 or > ushort.MaxValue || sale.OnlineCounter is < 0 or > ushort.MaxValue)
-            {
-                throw new ClearingInputException($"card {sale.Asn}: counters are 0..65535");
+                throw new ClearingInputException($"card {sale.Asn}: {problem}");
             }
         }
 

@@ -153,8 +153,8 @@ internal static class CentreCommands
                 var cardAsn = Asn.Parse(parse.GetValue(asn), "--asn");
                 var cityCode = CityCode.Parse(parse.GetValue(city) ?? "2144", "--city");
                 var cardType = (byte)Arguments.Integer(parse.GetValue(type) ?? "1", "--type", 0, 255);
-                var depositFen = Arguments.Integer(parse.GetValue(deposit) ?? "0", "--deposit", 0, int.MaxValue);
-                var balanceFen = Arguments.Integer(parse.GetValue(balance) ?? "0", "--balance", 0, int.MaxValue);
+                var depositFen = Arguments.Integer(parse.GetValue(deposit) ?? "0", "--deposit", 0, CentreRegistry.MaxDepositFen);
+                var balanceFen = Arguments.Integer(parse.GetValue(balance) ?? "0", "--balance", 0, EpPurse.MaxBalanceFen);
                 var offlineCounter = (int)Arguments.Integer(parse.GetValue(offline) ?? "0", "--offline-counter", 0, ushort.MaxValue);
                 var onlineCounter = (int)Arguments.Integer(parse.GetValue(online) ?? "0", "--online-counter", 0, ushort.MaxValue);
                 var outletId = (uint)Arguments.Integer(parse.GetValue(outlet), "--outlet", 1, uint.MaxValue);

@@ -195,12 +195,15 @@ internal static class ClearingCommands
         var urls = Options.Optional("--urls", "where to listen (default http://127.0.0.1:5080)");
         var perMinute = Options.Optional("--requests-per-minute", $"requests one client address (IPv6: its /64) may make a minute before 429 (default {Server.ServerOptions.DefaultRequestsPerMinute}; terminals behind one gateway share it)");
         var proxies = new Option<string[]>("--trusted-proxy") { Description = "a reverse proxy's address or network (ADDRESS or ADDRESS/PREFIX) whose X-Forwarded-For names the client (repeat; default none)", Arity = ArgumentArity.ZeroOrMore };
+        var gatewaySecret = Options.Optional("--gateway-secret-file", $"file holding the payment gateway's shared secret as hex (at least {Server.ServerOptions.MinGatewaySecretBytes} bytes); default: the public DEMO secret with the demo key sets, none with --keys (payment notifications refused)");
         return new Command("serve", "Run the clearing-centre HTTP server: batch upload, blacklist download, cards, records, settlement, audit (docs/clearing.md).")
-            .With(url, keys, urls, perMinute, proxies)
+            .With(url, keys, urls, perMinute, proxies, gatewaySecret)
             .Does(parse =>
             {
                 var requestsPerMinute = parse.GetValue(perMinute) is { } limit ? (int)Arguments.Integer(limit, "--requests-per-minute", 1, 1_000_000) : Server.ServerOptions.DefaultRequestsPerMinute;
                 var trusted = (parse.GetValue(proxies) ?? []).Select(TrustedProxy).ToArray();
+                var secret = parse.GetValue(gatewaySecret) is { } secretPath ? ReadGatewaySecret(secretPath) : null;
+                var production = parse.GetValue(keys) is not null;
                 var keySet = LoadKeySet(context, parse.GetValue(keys));
                 var options = new Server.ServerOptions
                 {
@@ -211,6 +214,9 @@ internal static class ClearingCommands
                     ParameterKey = KeysCommands.ParameterKey(keySet.Upload),
                     RequestsPerMinute = requestsPerMinute,
                     TrustedProxies = trusted,
+
+                    // The public demo secret only goes with the public demo key sets; a production centre needs its own.
+                    PaymentGatewaySecret = secret ?? (production ? null : Clearing.Lifecycle.GatewaySignature.DemoSecret),
                 };
                 DatabaseUrl.Parse(options.Database, "--db");
                 ListenUrls.Check(parse.GetValue(urls) ?? "http://127.0.0.1:5080");
@@ -225,6 +231,13 @@ internal static class ClearingCommands
                 }
 
                 context.Error.WriteLine($"citycard: clearing centre on {parse.GetValue(urls) ?? "http://127.0.0.1:5080"} over {DatabaseUrl.Parse(options.Database).Description}");
+                if (secret is null)
+                {
+                    context.Error.WriteLine(production
+                        ? "citycard: warning: no payment gateway secret is configured (--gateway-secret-file), so POST /api/payments/notify refuses every payment notification (503)"
+                        : "citycard: warning: payment notifications are accepted under the public DEMO gateway secret (not for production; set --gateway-secret-file)");
+                }
+
                 var operators = ((Clearing.Operators.OperatorDirectory)app.Services.GetService(typeof(Clearing.Operators.OperatorDirectory))!).List();
                 if (!operators.Any(o => o.RevokedUtc is null))
                 {
@@ -234,6 +247,34 @@ internal static class ClearingCommands
                 Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(app, context.Stopping).GetAwaiter().GetResult();
                 return ExitCodes.Ok;
             });
+    }
+
+    // The gateway's shared secret: hex in a file (whitespace around it ignored). The errors never show the file's content.
+    private static byte[] ReadGatewaySecret(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new UsageException($"--gateway-secret-file {path}: cannot read it ({e.Message})");
+        }
+
+        byte[] secret;
+        try
+        {
+            secret = Convert.FromHexString(text);
+        }
+        catch (FormatException)
+        {
+            throw new UsageException($"--gateway-secret-file {path}: the content is not hex digits (the payment gateway's shared secret written as an even number of hex digits)");
+        }
+
+        return secret.Length >= Server.ServerOptions.MinGatewaySecretBytes
+            ? secret
+            : throw new UsageException($"--gateway-secret-file {path}: the secret is {secret.Length} bytes; it must be at least {Server.ServerOptions.MinGatewaySecretBytes} bytes ({2 * Server.ServerOptions.MinGatewaySecretBytes} hex digits)");
     }
 
     private static System.Net.IPNetwork TrustedProxy(string text)

@@ -79,7 +79,7 @@ internal static class SimulateCommands
                     return ExitCodes.Ok;
                 }
 
-                var app = Server.ClearingServer.Build(new Server.ServerOptions { Database = Database(folder, null) }, ["--urls", listen]);
+                var app = Server.ClearingServer.Build(new Server.ServerOptions { Database = Database(folder, null), PaymentGatewaySecret = Clearing.Lifecycle.GatewaySignature.DemoSecret }, ["--urls", listen]);
                 // The back office needs an operator's token; the demo database (recreated on every run) gets one to try it with.
                 var token = ((Clearing.Operators.OperatorDirectory)app.Services.GetService(typeof(Clearing.Operators.OperatorDirectory))!)
                     .Add("demo-supervisor", Clearing.Operators.OperatorRole.Supervisor, "citycard-demo");

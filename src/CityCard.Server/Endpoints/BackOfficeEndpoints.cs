@@ -75,7 +75,14 @@ internal static class BackOfficeEndpoints
             }
         }
 
-        var card = registry.SellCard(asn, city, (byte)sale.CardType, sale.DepositFen, sale.BalanceFen, sale.OfflineCounter, sale.OnlineCounter, sale.OutletId);
+        // The figures are the client's to get right (400); a sale that clashes with what is stored is a 409 below.
+        var registration = new Clearing.Registry.CardSale(asn, city, (byte)sale.CardType, sale.DepositFen, sale.BalanceFen, sale.OfflineCounter, sale.OnlineCounter, sale.OutletId);
+        if (CentreRegistry.SaleProblem(registration) is { } wrong)
+        {
+            return RequestBody.BadRequest(wrong);
+        }
+
+        var card = registry.SellCards([registration])[0];
         return TypedResults.Created($"/api/cards/{card.Asn}", CardView(card));
     }
 

@@ -44,8 +44,11 @@ internal static class DeviceEndpoints
             return (null, Unauthorized($"the {DeviceSignature.TimeHeader} header must be Unix seconds"));
         }
 
+        // Compared against now ± the window, never by subtracting the client's figure, which may be any long
+        // (long.MinValue would overflow the subtraction).
         var now = options.Clock.GetUtcNow().ToUnixTimeSeconds();
-        if (Math.Abs(now - seconds) > options.SignatureWindow.TotalSeconds)
+        var window = (long)options.SignatureWindow.TotalSeconds;
+        if (seconds < now - window || seconds > now + window)
         {
             return (null, Unauthorized($"the request time {seconds} is more than {options.SignatureWindow.TotalMinutes} minutes from the centre's {now}"));
         }

@@ -74,7 +74,13 @@ internal static class LifecycleEndpoints
             return problem;
         }
 
-        if (!GatewaySignature.Verify(options.PaymentGatewaySecret, body, request.Headers[GatewaySignature.Header].ToString()))
+        // No secret configured (a production key set without --gateway-secret-file): nothing can be authenticated.
+        if (options.PaymentGatewaySecret is not { } secret)
+        {
+            return TypedResults.Problem(detail: "no payment gateway secret is configured on this centre, so no payment notification can be authenticated (citycard serve --gateway-secret-file)", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Payment notifications not configured");
+        }
+
+        if (!GatewaySignature.Verify(secret, body, request.Headers[GatewaySignature.Header].ToString()))
         {
             return TypedResults.Problem(detail: $"the {GatewaySignature.Header} header is not the body's HMAC-SHA256 under the gateway secret", statusCode: StatusCodes.Status401Unauthorized, title: "Notification not authenticated");
         }

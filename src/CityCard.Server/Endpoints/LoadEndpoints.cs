@@ -66,6 +66,12 @@ internal static class LoadEndpoints
             return RequestBody.BadRequest(e.Message);
         }
 
+        // The figures are the client's to get right (400); what the centre's records refuse is a 409 from Authorise.
+        if (OnlineLoads.RequestProblem(load) is { } wrong)
+        {
+            return RequestBody.BadRequest(wrong);
+        }
+
         var pending = loads.Authorise(device!.DeviceId, load);
         return TypedResults.Ok(new { hostDateTime = pending.HostDateTime.ToString(), mac2 = Hex.Format(pending.Mac2), status = pending.Status });
     }

@@ -75,6 +75,16 @@ public sealed class ParameterPublisher
             }
         }
 
+        // Nothing is filled in from defaults: a section (or a fare field) left out is an error, not the factory value.
+        RequireAll(node, typeof(TerminalParameters), "parameter content: missing section(s)");
+        foreach (var (section, type) in new[] { ("bus", typeof(BusFares)), ("taxi", typeof(TaxiTariff)) })
+        {
+            if (node[section] is JsonObject inner)
+            {
+                RequireAll(inner, type, $"parameter content: {section}: missing field(s)");
+            }
+        }
+
         node["version"] = FactoryParameters.Version;
         TerminalParameters content;
         try
@@ -92,6 +102,19 @@ public sealed class ParameterPublisher
         }
 
         return Content(content);
+    }
+
+    // Every member the type has in the JSON (the centre's own fields aside) must be present in the object.
+    private static void RequireAll(JsonObject node, Type type, string problem)
+    {
+        var missing = StrictOptions.GetTypeInfo(type).Properties
+            .Select(p => p.Name)
+            .Where(name => !CentreFields.Contains(name, StringComparer.Ordinal) && !node.ContainsKey(name))
+            .ToList();
+        if (missing.Count > 0)
+        {
+            throw new ClearingInputException($"{problem} {string.Join(", ", missing.Select(name => $"'{name}'"))}: every one must be given (an empty list as []); 'centre params show --content' or GET /api/parameters prints the current content to start from");
+        }
     }
 
     /// <summary>The content as stored: the payload JSON without the centre's fields.</summary>
