@@ -66,7 +66,7 @@ public static class ClearingServer
             }
 
             return Task.CompletedTask;
-        }));
+        }).Describe());
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));

@@ -254,6 +254,46 @@ public sealed partial class ServerTests : IAsyncDisposable
         command.ExecuteNonQuery();
     }
 
+    // The API reference says what each operation takes and answers: its JSON body, its credentials (operator token,
+    // device signature or gateway signature) and the ProblemDetails answers it can give.
+    [Fact]
+    public async Task OpenApi_DescribesBodiesCredentialsAndProblemAnswers()
+    {
+        var client = await StartAsync();
+
+        var document = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/openapi/v1.json", UriKind.Relative), Ct)).RootElement;
+
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("bearer", schemes.GetProperty("operatorToken").GetProperty("scheme").GetString());
+        Assert.Equal("X-CityCard-Signature", schemes.GetProperty("deviceSignature").GetProperty("name").GetString());
+        Assert.Equal("X-CityCard-Gateway-Signature", schemes.GetProperty("gatewaySignature").GetProperty("name").GetString());
+        var paths = document.GetProperty("paths");
+        var sale = paths.GetProperty("/api/cards").GetProperty("post");
+        Assert.EndsWith("/CardSale", sale.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["201", "400", "401", "403", "409", "413", "429", "503"], Codes(sale));
+        Assert.Equal(["operatorToken", "deviceSignature"], Schemes(sale));
+        Assert.Equal(
+            "application/problem+json",
+            sale.GetProperty("responses").GetProperty("409").GetProperty("content").EnumerateObject().Single().Name);
+        var notify = paths.GetProperty("/api/payments/notify").GetProperty("post");
+        Assert.Equal(["gatewaySignature"], Schemes(notify));
+        Assert.DoesNotContain("403", Codes(notify));
+        var download = paths.GetProperty("/api/devices/parameters").GetProperty("get");
+        Assert.Equal(["deviceSignature"], Schemes(download));
+        Assert.Contains("204", Codes(download));
+        Assert.Contains("200", Codes(download));
+        var upload = paths.GetProperty("/api/batches").GetProperty("post");
+        Assert.Equal(["200", "400", "413", "422", "429", "503"], Codes(upload));
+        Assert.Empty(Schemes(upload));
+        Assert.Empty(Schemes(paths.GetProperty("/api/products").GetProperty("get")));
+        Assert.True(paths.GetProperty("/api/parameters/content").GetProperty("put").TryGetProperty("requestBody", out _));
+
+        static string[] Codes(JsonElement operation) => [.. operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order(StringComparer.Ordinal)];
+
+        static string[] Schemes(JsonElement operation) =>
+            operation.TryGetProperty("security", out var security) ? [.. security.EnumerateArray().SelectMany(r => r.EnumerateObject().Select(p => p.Name))] : [];
+    }
+
     [Fact]
     public async Task ReviewSuspect_AcceptThenMalformed_AnswersEachRight()
     {

@@ -23,13 +23,13 @@ internal static class BackOfficeEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapPost("/api/cards", SellAsync).WithSummary("Register a card sold at an outlet (clerk, or the outlet device signing).").Needs(OperatorRole.Clerk, devices: true);
-        app.MapGet("/api/cards/{asn}", Lookup).WithSummary("A card: shadow balance, status and cleared history.").Needs(OperatorRole.Viewer);
+        app.MapPost("/api/cards", SellAsync).Accepts<CardSale>("application/json").Produces(StatusCodes.Status201Created).WithSummary("Register a card sold at an outlet (clerk, or the outlet device signing).").Needs(OperatorRole.Clerk, devices: true);
+        app.MapGet("/api/cards/{asn}", Lookup).Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A card: shadow balance, status and cleared history.").Needs(OperatorRole.Viewer);
         app.MapGet("/api/records", RecordsByOutcome).WithSummary("Stored records with an outcome (suspect by default).").Needs(OperatorRole.Viewer);
-        app.MapPost("/api/records/{device}/{batch}/{index}/review", ReviewAsync).WithSummary("Accept or reject a suspect record, with a reason (supervisor).").Needs(OperatorRole.Supervisor);
+        app.MapPost("/api/records/{device}/{batch}/{index}/review", ReviewAsync).Accepts<ReviewRequest>("application/json").WithSummary("Accept or reject a suspect record, with a reason (supervisor).").Needs(OperatorRole.Supervisor);
         app.MapPost("/api/settlements/{date}", Settle).WithSummary("Settle a business day (idempotent; supervisor).").Needs(OperatorRole.Supervisor);
-        app.MapGet("/api/settlements/{date}", Settlement).WithSummary("A settled day's report.").Needs(OperatorRole.Viewer);
-        app.MapGet("/api/settlements/{date}/csv", SettlementFile).WithSummary("A settled day's CSV file.").Needs(OperatorRole.Viewer);
+        app.MapGet("/api/settlements/{date}", Settlement).Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A settled day's report.").Needs(OperatorRole.Viewer);
+        app.MapGet("/api/settlements/{date}/csv", SettlementFile).Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A settled day's CSV file.").Needs(OperatorRole.Viewer);
         app.MapGet("/api/audit", (IClearingStore store, ServerOptions options) => Results.Text(store.Read(r => r.Audit(options.Clock.GetUtcNow())).ToJson(), "application/json"))
             .WithSummary("Every DESIGN.md §6 invariant with figures, and warnings (long-open gaps).").Needs(OperatorRole.Viewer);
     }

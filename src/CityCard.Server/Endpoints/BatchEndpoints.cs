@@ -16,7 +16,9 @@ internal static class BatchEndpoints
         app.MapPost("/api/batches", UploadAsync)
             .WithName("UploadBatch")
             .WithSummary("Upload a batch file; the answer is the receipt with counts per outcome.")
-            .Accepts<byte[]>("application/octet-stream");
+            .Accepts<byte[]>("application/octet-stream")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces(StatusCodes.Status422UnprocessableEntity, contentType: "application/json");
     }
 
     private static async Task<IResult> UploadAsync(HttpRequest request, ClearingService clearing, ServerOptions options, CancellationToken cancellation)

@@ -28,6 +28,10 @@ internal static class DeviceEndpoints
     {
         app.MapGet("/api/devices/parameters", ParametersAsync)
             .WithName("DownloadParameters")
+            .SignedBy(Signer.Device)
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The signed parameter file for a device that has version 'have' (0: full file): a delta of blacklist changes when its version holds the current fares, else the full file; 204 when current. Signed request; the pickup is logged.");
     }
 

@@ -24,34 +24,34 @@ internal static class LifecycleEndpoints
     {
         app.MapGet("/api/products", (CardLifecycle lifecycle) => TypedResults.Ok(new { lifecycle.Catalog.Policy, lifecycle.Catalog.Products, lifecycle.Catalog.Source }))
             .WithSummary("The card products and lifecycle policy in force.");
-        app.MapPost("/api/lifecycle/sales", SellAsync).WithSummary("Sell a card of a product: the centre allocates the ASN and posts the deposit.").Needs(OperatorRole.Clerk, devices: true);
+        app.MapPost("/api/lifecycle/sales", SellAsync).WithSummary("Sell a card of a product: the centre allocates the ASN and posts the deposit.").Accepts<LifecycleRequest>("application/json").Needs(OperatorRole.Clerk, devices: true);
         app.MapPost("/api/cards/{asn}/loss", (string asn, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(asn, request, json, (card, body, op) => l.ReportLoss(op, card, Holder(body)), c)).WithSummary("Report a registered card lost (identity checked): blacklisted at once.").Needs(OperatorRole.Clerk, devices: true);
+            Run(asn, request, json, (card, body, op) => l.ReportLoss(op, card, Holder(body)), c)).WithSummary("Report a registered card lost (identity checked): blacklisted at once.").Accepts<LifecycleRequest>("application/json").Needs(OperatorRole.Clerk, devices: true);
         app.MapPost("/api/cards/{asn}/found", (string asn, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(asn, request, json, (card, body, op) => l.Found(op, card, Holder(body)), c)).WithSummary("Withdraw a loss report before replacement.").Needs(OperatorRole.Clerk, devices: true);
+            Run(asn, request, json, (card, body, op) => l.Found(op, card, Holder(body)), c)).WithSummary("Withdraw a loss report before replacement.").Accepts<LifecycleRequest>("application/json").Needs(OperatorRole.Clerk, devices: true);
         app.MapPost("/api/cards/{asn}/replacement", (string asn, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(asn, request, json, (card, body, op) => l.Replace(op, card, Holder(body), Outlet(body)), c)).WithSummary("Replace a lost card after the waiting period (loss statement, pending credit).").Needs(OperatorRole.Clerk, devices: true);
+            Run(asn, request, json, (card, body, op) => l.Replace(op, card, Holder(body), Outlet(body)), c)).WithSummary("Replace a lost card after the waiting period (loss statement, pending credit).").Accepts<LifecycleRequest>("application/json").Needs(OperatorRole.Clerk, devices: true);
         app.MapPost("/api/cards/{asn}/refund", (string asn, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(asn, request, json, (card, body, op) => l.Refund(op, card, body.CardBalanceFen, Outlet(body), Identity(body)), c)).WithSummary("Refund and close a card (card present, or lost after the waiting period).").Needs(OperatorRole.Clerk, devices: true);
+            Run(asn, request, json, (card, body, op) => l.Refund(op, card, body.CardBalanceFen, Outlet(body), Identity(body)), c)).WithSummary("Refund and close a card (card present, or lost after the waiting period).").Accepts<LifecycleRequest>("application/json").Needs(OperatorRole.Clerk, devices: true);
         app.MapPost("/api/cards/{asn}/adjustments", (string asn, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(asn, request, json, (card, body, op) => l.Adjust(op, card, body.AmountFen ?? throw new ArgumentException("amountFen: required"), body.Reason ?? string.Empty), c)).WithSummary("Credit a manual adjustment (maker-checker above the policy amount; supervisor).").Needs(OperatorRole.Supervisor);
+            Run(asn, request, json, (card, body, op) => l.Adjust(op, card, body.AmountFen ?? throw new ArgumentException("amountFen: required"), body.Reason ?? string.Empty), c)).WithSummary("Credit a manual adjustment (maker-checker above the policy amount; supervisor).").Accepts<LifecycleRequest>("application/json").Needs(OperatorRole.Supervisor);
         app.MapPost("/api/cards/{asn}/renewal", (string asn, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(asn, request, json, (card, body, op) => l.Renew(op, card, Holder(body)), c)).WithSummary("Renew a concession after verification.").Needs(OperatorRole.Clerk, devices: true);
+            Run(asn, request, json, (card, body, op) => l.Renew(op, card, Holder(body)), c)).WithSummary("Renew a concession after verification.").Accepts<LifecycleRequest>("application/json").Needs(OperatorRole.Clerk, devices: true);
         app.MapPost("/api/cards/{asn}/product", (string asn, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(asn, request, json, (card, body, op) => l.ChangeProduct(op, card, body.Product ?? throw new ArgumentException("product: required"), Outlet(body), Identity(body)), c)).WithSummary("Change a card's product.").Needs(OperatorRole.Clerk, devices: true);
+            Run(asn, request, json, (card, body, op) => l.ChangeProduct(op, card, body.Product ?? throw new ArgumentException("product: required"), Outlet(body), Identity(body)), c)).WithSummary("Change a card's product.").Accepts<LifecycleRequest>("application/json").Needs(OperatorRole.Clerk, devices: true);
         app.MapGet("/api/cards/{asn}/statement", (string asn, CardLifecycle l) => BackOfficeEndpoints.TryAsn(asn, out var card, out var problem) ? TypedResults.Ok(l.Statement(card)) : problem!)
             .WithSummary("A lost card's loss statement (provisional until replaced or refunded).").Needs(OperatorRole.Viewer, devices: true);
         app.MapGet("/api/cards/{asn}/credits", (string asn, OnlineTopUps t) => BackOfficeEndpoints.TryAsn(asn, out var card, out var problem) ? TypedResults.Ok(t.Credits(card)) : problem!)
             .WithSummary("A card's pending credits.").Needs(OperatorRole.Viewer, devices: true);
         app.MapGet("/api/approvals", (CardLifecycle l) => TypedResults.Ok(l.PendingApprovals())).WithSummary("Operations waiting for a second operator.").Needs(OperatorRole.Viewer);
         app.MapPost("/api/approvals/{id:long}/approve", (long id, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(null, request, json, (_, _, op) => l.Approve(op, id), c)).WithSummary("Approve a held operation (a different operator; supervisor).").Needs(OperatorRole.Supervisor);
+            Run(null, request, json, (_, _, op) => l.Approve(op, id), c)).WithSummary("Approve a held operation (a different operator; supervisor).").Accepts<LifecycleRequest>("application/json").Needs(OperatorRole.Supervisor);
         app.MapPost("/api/approvals/{id:long}/decline", (long id, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(null, request, json, (_, _, op) => l.Decline(op, id), c)).WithSummary("Decline a held operation (a different operator; supervisor).").Needs(OperatorRole.Supervisor);
+            Run(null, request, json, (_, _, op) => l.Decline(op, id), c)).WithSummary("Decline a held operation (a different operator; supervisor).").Accepts<LifecycleRequest>("application/json").Needs(OperatorRole.Supervisor);
         app.MapPost("/api/credits/heal", (HttpRequest request, OnlineTopUps t, IOptions<JsonOptions> json, CancellationToken c) =>
-            Run(null, request, json, (_, _, op) => t.Heal(op), c)).WithSummary("Refund unclaimed online payments and expire stale load authorisations; the report (supervisor).").Needs(OperatorRole.Supervisor);
+            Run(null, request, json, (_, _, op) => t.Heal(op), c)).WithSummary("Refund unclaimed online payments and expire stale load authorisations; the report (supervisor).").Accepts<LifecycleRequest>("application/json").Needs(OperatorRole.Supervisor);
         app.MapGet("/api/operator-log", OperatorLog).WithSummary("The hash-chained operator log.").Needs(OperatorRole.Viewer);
-        app.MapPost("/api/payments/notify", NotifyAsync).WithSummary("Payment notification from the gateway (HMAC-signed; idempotent by payment id).");
+        app.MapPost("/api/payments/notify", NotifyAsync).WithSummary("Payment notification from the gateway (HMAC-signed; idempotent by payment id).").Accepts<PaymentNotification>("application/json").SignedBy(Signer.Gateway);
     }
 
     private static async Task<IResult> SellAsync(HttpRequest request, CardLifecycle lifecycle, IOptions<JsonOptions> json, CancellationToken cancellation) =>

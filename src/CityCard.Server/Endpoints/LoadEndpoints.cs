@@ -19,8 +19,8 @@ internal static class LoadEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapPost("/api/loads/authorise", AuthoriseAsync).WithSummary("Verify a card's MAC1 and answer the host date-time and MAC2 (signed outlet request).");
-        app.MapPost("/api/loads/confirm", ConfirmAsync).WithSummary("Verify the card's load TAC (signed outlet request).");
+        app.MapPost("/api/loads/authorise", AuthoriseAsync).WithSummary("Verify a card's MAC1 and answer the host date-time and MAC2 (signed outlet request).").Accepts<LoadAuthoriseRequest>("application/json").SignedBy(Signer.Device);
+        app.MapPost("/api/loads/confirm", ConfirmAsync).WithSummary("Verify the card's load TAC (signed outlet request).").Accepts<LoadConfirmRequest>("application/json").SignedBy(Signer.Device);
     }
 
     private static async Task<IResult> AuthoriseAsync(HttpRequest request, OnlineLoads loads, IClearingStore store, ServerOptions options, IOptions<JsonOptions> json, CancellationToken cancellation)

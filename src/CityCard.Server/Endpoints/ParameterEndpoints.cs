@@ -23,7 +23,7 @@ internal static class ParameterEndpoints
     {
         app.MapGet("/api/parameters", Current).WithSummary("The current parameter version (published now if the content or blacklist changed) and its content.").Needs(OperatorRole.Viewer);
         app.MapGet("/api/parameters/file", File).WithSummary("The current full signed parameter file (for terminals loaded by hand).").Needs(OperatorRole.Viewer);
-        app.MapPut("/api/parameters/content", SetContentAsync).WithSummary("Set the parameter content (fares, transfers, concessions, discounts, taxi tariff, doors) as JSON; published at the next request (supervisor).").Needs(OperatorRole.Supervisor);
+        app.MapPut("/api/parameters/content", SetContentAsync).Accepts<CityCard.Terminals.Parameters.TerminalParameters>("application/json").WithSummary("Set the parameter content (fares, transfers, concessions, discounts, taxi tariff, doors) as JSON; published at the next request (supervisor).").Needs(OperatorRole.Supervisor);
         app.MapGet("/api/parameters/pickups", Pickups).WithSummary("When each device received each parameter version (newest first; ?device=N&limit=N).").Needs(OperatorRole.Viewer);
         app.MapGet("/api/gaps", Gaps).WithSummary("Cards whose reserved gaps have been open longer than the waiting period (?olderThanDays=N&limit=N).").Needs(OperatorRole.Viewer);
     }
