@@ -307,14 +307,7 @@ public sealed class ClearingCommandTests : IDisposable
     // Starts serve on a free loopback port, posts the notification once per signature, stops it.
     private async Task<(int[] Statuses, string Error, string Out)> ServeAndNotify(Dictionary<string, string> env, string[] options, byte[] body, params string[] signatures)
     {
-        int port;
-        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        var url = $"http://127.0.0.1:{port}";
+        var url = $"http://127.0.0.1:{FreePort()}";
         using var stop = new CancellationTokenSource();
         var serving = Task.Run(() => CliRunner.RunUntilWith(env, stop.Token, ["serve", "--db", db, "--urls", url, .. options]), Ct);
         using var http = new HttpClient { BaseAddress = new Uri(url) };
@@ -360,14 +353,7 @@ public sealed class ClearingCommandTests : IDisposable
     public async Task Serve_RequestsPerMinuteAndTrustedProxy_EachForwardedClientLimitedByItsOwnAddress()
     {
         Assert.Equal(0, Run("db", "migrate", "--db", db).ExitCode);
-        int port;
-        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        var url = $"http://127.0.0.1:{port}";
+        var url = $"http://127.0.0.1:{FreePort()}";
         using var stop = new CancellationTokenSource();
         var serving = Task.Run(() => CliRunner.RunUntil(stop.Token, "serve", "--db", db, "--urls", url, "--requests-per-minute", "2", "--trusted-proxy", "127.0.0.1"), Ct);
         using var http = new HttpClient { BaseAddress = new Uri(url) };
@@ -514,6 +500,14 @@ public sealed class ClearingCommandTests : IDisposable
     }
 
     private static CliResult Run(params string[] args) => CliRunner.Run(args);
+
+    // A loopback port nothing listens on now (the listener that found it is closed again).
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
 
     private static TransactionRecord Purchase(ushort counter, long balance, long amount, int hour)
     {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using CityCard.Clearing;
 using CityCard.Clearing.Parameters;
 using CityCard.Clearing.Registry;
@@ -25,9 +26,12 @@ public sealed class ParameterPublisher
 
     private static readonly string[] CentreFields = ["version", "publishedUtc", "blacklistVersion", "blacklist"];
 
+    // The resolver is set here: a copy of options not yet used has none, and GetTypeInfo (RequireAll) would then throw
+    // before any deserialisation had filled it in (it did, in a fresh process, as a 500).
     private static readonly JsonSerializerOptions StrictOptions = new(ParameterFile.JsonOptions)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 
     private readonly IClearingStore store;
