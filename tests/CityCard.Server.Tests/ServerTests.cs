@@ -254,6 +254,22 @@ public sealed partial class ServerTests : IAsyncDisposable
         command.ExecuteNonQuery();
     }
 
+    // A card no one registered is 404 on every card view (the lookup, a loss statement, pending credits), naming it.
+    [Theory]
+    [InlineData("/api/cards/2144000000000077")]
+    [InlineData("/api/cards/2144000000000077/statement")]
+    [InlineData("/api/cards/2144000000000077/credits")]
+    public async Task CardViews_UnknownCard_404NamingIt(string path)
+    {
+        var client = await StartAsync();
+
+        var response = await client.GetAsync(new Uri(path, UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("card 2144000000000077 is not registered", JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("detail").GetString());
+    }
+
     // The API reference says what each operation takes and answers: its JSON body, its credentials (operator token,
     // device signature or gateway signature) and the ProblemDetails answers it can give.
     [Fact]

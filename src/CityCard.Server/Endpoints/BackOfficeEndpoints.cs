@@ -86,6 +86,23 @@ internal static class BackOfficeEndpoints
         return TypedResults.Created($"/api/cards/{card.Asn}", CardView(card));
     }
 
+    /// <summary>
+    /// Null when <paramref name="asn"/> is a registered card's ASN (then in <paramref name="card"/>); else the answer: 400
+    /// for a malformed ASN, 404 for one no card has, as every card view answers.
+    /// </summary>
+    internal static IResult? KnownCard(string asn, IClearingStore store, out Asn card)
+    {
+        if (!TryAsn(asn, out card, out var problem))
+        {
+            return problem!;
+        }
+
+        var cardAsn = card;
+        return store.Read(r => r.FindCard(cardAsn)) is null
+            ? TypedResults.Problem(detail: $"card {cardAsn} is not registered", statusCode: StatusCodes.Status404NotFound, title: "Unknown card")
+            : null;
+    }
+
     private static IResult Lookup(string asn, IClearingStore store)
     {
         if (!TryAsn(asn, out var cardAsn, out var problem))

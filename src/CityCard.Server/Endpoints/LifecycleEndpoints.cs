@@ -39,10 +39,10 @@ internal static class LifecycleEndpoints
             Run(asn, request, json, (card, body, op) => l.Renew(op, card, Holder(body)), c)).WithSummary("Renew a concession after verification.").Accepts<LifecycleRequest>("application/json").Needs(OperatorRole.Clerk, devices: true);
         app.MapPost("/api/cards/{asn}/product", (string asn, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
             Run(asn, request, json, (card, body, op) => l.ChangeProduct(op, card, body.Product ?? throw new ArgumentException("product: required"), Outlet(body), Identity(body)), c)).WithSummary("Change a card's product.").Accepts<LifecycleRequest>("application/json").Needs(OperatorRole.Clerk, devices: true);
-        app.MapGet("/api/cards/{asn}/statement", (string asn, CardLifecycle l) => BackOfficeEndpoints.TryAsn(asn, out var card, out var problem) ? TypedResults.Ok(l.Statement(card)) : problem!)
-            .WithSummary("A lost card's loss statement (provisional until replaced or refunded).").Needs(OperatorRole.Viewer, devices: true);
-        app.MapGet("/api/cards/{asn}/credits", (string asn, OnlineTopUps t) => BackOfficeEndpoints.TryAsn(asn, out var card, out var problem) ? TypedResults.Ok(t.Credits(card)) : problem!)
-            .WithSummary("A card's pending credits.").Needs(OperatorRole.Viewer, devices: true);
+        app.MapGet("/api/cards/{asn}/statement", (string asn, CardLifecycle l, IClearingStore store) => BackOfficeEndpoints.KnownCard(asn, store, out var card) ?? TypedResults.Ok(l.Statement(card)))
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A lost card's loss statement (provisional until replaced or refunded).").Needs(OperatorRole.Viewer, devices: true);
+        app.MapGet("/api/cards/{asn}/credits", (string asn, OnlineTopUps t, IClearingStore store) => BackOfficeEndpoints.KnownCard(asn, store, out var card) ?? TypedResults.Ok(t.Credits(card)))
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A card's pending credits.").Needs(OperatorRole.Viewer, devices: true);
         app.MapGet("/api/approvals", (CardLifecycle l) => TypedResults.Ok(l.PendingApprovals())).WithSummary("Operations waiting for a second operator.").Needs(OperatorRole.Viewer);
         app.MapPost("/api/approvals/{id:long}/approve", (long id, HttpRequest request, CardLifecycle l, IOptions<JsonOptions> json, CancellationToken c) =>
             Run(null, request, json, (_, _, op) => l.Approve(op, id), c)).WithSummary("Approve a held operation (a different operator; supervisor).").Accepts<LifecycleRequest>("application/json").Needs(OperatorRole.Supervisor);
