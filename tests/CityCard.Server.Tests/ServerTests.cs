@@ -172,6 +172,7 @@ public sealed partial class ServerTests : IAsyncDisposable
     [InlineData("{\"asn\":\"2144000000000009\",\"outletId\":99}", "outlet operator 99 is not registered")]
     [InlineData("{\"asn\":\"2144000000000001\",\"outletId\":12}", "already registered")]
     [InlineData("{\"asn\":\"2144000000000009\",\"outletId\":12,\"cardType\":300}", "cardType")]
+    [InlineData("{\"asn\":\"2144000000000009\",\"outletId\":12,\"balance\":500}", "the request body has a field this request does not take: 'balance'")]
     public async Task SellCard_MalformedOrRefused_ProblemDetailsNamingIt(string json, string problem)
     {
         var client = await StartAsync();

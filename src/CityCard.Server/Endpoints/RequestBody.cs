@@ -30,19 +30,46 @@ internal static class RequestBody
         return (buffer.ToArray(), null);
     }
 
-    /// <summary>Deserialises a JSON body, or a 400 problem naming what is wrong.</summary>
+    // Strict copies of the server's JSON options, one per options object: a field the request does not take is refused,
+    // not ignored (a misspelt "balance" would otherwise register a card with no balance).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> Strict = [];
+
+    /// <summary>Deserialises a JSON body, or a 400 problem naming what is wrong (an unknown field included).</summary>
     public static (T? Value, IResult? Problem) Json<T>(byte[] body, JsonSerializerOptions options)
         where T : class
     {
+        var strict = Strict.GetValue(options, static given => new JsonSerializerOptions(given)
+        {
+            UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+            TypeInfoResolver = given.TypeInfoResolver ?? new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+        });
         try
         {
-            var value = JsonSerializer.Deserialize<T>(body, options);
+            var value = JsonSerializer.Deserialize<T>(body, strict);
             return value is null ? (null, BadRequest("the request body must be a JSON object")) : (value, null);
+        }
+        catch (JsonException e) when (UnknownField(e) is { } field)
+        {
+            return (null, BadRequest($"the request body has a field this request does not take: '{field}'"));
         }
         catch (JsonException e)
         {
             return (null, BadRequest($"the request body is not valid JSON: {e.Message}"));
         }
+    }
+
+    // The name in System.Text.Json's "The JSON property 'NAME' could not be mapped to any .NET member …", or null.
+    private static string? UnknownField(JsonException e)
+    {
+        const string Prefix = "The JSON property '";
+        var message = e.Message;
+        if (!message.StartsWith(Prefix, StringComparison.Ordinal) || !message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var end = message.IndexOf("' could not be mapped", Prefix.Length, StringComparison.Ordinal);
+        return end > Prefix.Length ? message[Prefix.Length..end] : null;
     }
 
     public static IResult BadRequest(string detail) =>
