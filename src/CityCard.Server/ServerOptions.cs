@@ -9,7 +9,7 @@ namespace CityCard.Server;
 public sealed record ServerOptions
 {
     /// <summary>The largest batch file: header, 1,000,000 records, trailer.</summary>
-    public const long MaxBatchBytes = 48 + (80L * 1_000_000) + 32;
+    public const long MaxBatchBytes = Records.Batches.BatchCodec.MaxFileLength;
 
     /// <summary>Database URL (sqlite:PATH or postgresql://…).</summary>
     public string Database { get; init; } = Storage.DatabaseUrl.Default;

@@ -108,7 +108,7 @@ public sealed partial class SoftCard
         }
 
         var balance = memory.Balance;
-        if ((long)balance + amount > int.MaxValue)
+        if ((long)balance + amount > EpPurse.MaxBalanceFen)
         {
             // The balance field is a signed 32-bit number; a load must never overflow it.
             return Status(StatusWords.ConditionsNotSatisfied);

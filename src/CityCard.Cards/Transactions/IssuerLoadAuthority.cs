@@ -47,7 +47,7 @@ public sealed class IssuerLoadAuthority : ILoadAuthority
     {
         ArgumentNullException.ThrowIfNull(record);
         var request = record.Request;
-        if (request.Algorithm != keySet.Algorithm || request.KeyVersion != keySet.KeyVersion || request.BalanceAfter > int.MaxValue)
+        if (request.Algorithm != keySet.Algorithm || request.KeyVersion != keySet.KeyVersion || request.BalanceAfter > EpPurse.MaxBalanceFen)
         {
             return false;
         }

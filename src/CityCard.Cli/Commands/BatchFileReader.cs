@@ -8,8 +8,8 @@ namespace CityCard.Cli.Commands;
 /// </summary>
 internal static class BatchFileReader
 {
-    /// <summary>The largest batch file: header, <see cref="BatchCodec.MaxRecords"/> records, trailer.</summary>
-    public const int MaxBytes = BatchCodec.HeaderLength + (BatchCodec.RecordLength * BatchCodec.MaxRecords) + BatchCodec.TrailerLength;
+    /// <summary>The largest batch file.</summary>
+    public const int MaxBytes = BatchCodec.MaxFileLength;
 
     private const int ChunkBytes = 1 << 20;
 

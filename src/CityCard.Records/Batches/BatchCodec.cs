@@ -23,6 +23,9 @@ public static class BatchCodec
     /// <summary>The most records one batch may hold.</summary>
     public const int MaxRecords = 1_000_000;
 
+    /// <summary>The largest batch file, bytes: header, <see cref="MaxRecords"/> records, trailer.</summary>
+    public const int MaxFileLength = HeaderLength + (RecordLength * MaxRecords) + TrailerLength;
+
     /// <summary>Format version written and read.</summary>
     public const ushort FormatVersion = 1;
 
