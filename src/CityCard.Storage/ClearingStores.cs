@@ -60,5 +60,12 @@ public static class ClearingStores
     }
 
     /// <summary>Opens a store from URL text (see <see cref="DatabaseUrl.Parse"/>).</summary>
+    /// <summary>
+    /// Whether SQLite runs in this process in its multi-thread mode, without per-connection mutexes or memory statistics
+    /// (set before the process's first SQLite connection opens; false if another connection opened first, and SQLite
+    /// then keeps its serialized default). Reading it makes the setting if nothing has yet.
+    /// </summary>
+    public static bool SqliteMultiThreaded => Sqlite.SqliteDialect.LibraryConfigured;
+
     public static IClearingStore Open(string url, bool migrate = false) => Open(DatabaseUrl.Parse(url), migrate);
 }

@@ -8,6 +8,13 @@ using CityCard.Storage;
 // Prints "ingesting FILE" before each file (with --per-transaction: when IngestAll takes it) and "done FILE ACCEPTED
 // REPLAYED" after it is committed. Without the option each file is ingested on its own (as an upload); with it, files
 // go through IngestAll with N files to a transaction.
+// The SQLite library's threading mode, set as the store's first connection opens (the crash test checks it: the
+// exactly-once guarantee must hold in the mode the centre runs in).
+if (args[0].StartsWith("sqlite:", StringComparison.Ordinal))
+{
+    Console.WriteLine($"sqlite multi-thread {ClearingStores.SqliteMultiThreaded}");
+}
+
 using var store = ClearingStores.Open(args[0]);
 var clearing = new ClearingService(store, DemoKeySet.Create(EpAlgorithm.Des), TacKeyRing.Demo(), TimeProvider.System);
 if (args.Length > 2 && args[1] == "--per-transaction")

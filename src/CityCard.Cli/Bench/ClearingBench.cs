@@ -55,7 +55,7 @@ internal static class ClearingBench
         var made = Stopwatch.StartNew();
         var workload = Workload.Make(options.Records, options.Cards);
         output.WriteLine(FormattableString.Invariant(
-            $"{(kind == DatabaseKind.Sqlite ? "SQLite (WAL, synchronous=NORMAL)" : cluster?.Version ?? "PostgreSQL")}: {options.Records:N0} purchase records of {options.Cards:N0} cards in {workload.Files.Count:N0} batches of up to {RecordsPerBatch:N0} (signed in {made.Elapsed.TotalSeconds:0.0} s); {Environment.ProcessorCount} cores, load average {loadBefore} before"));
+            $"{(kind == DatabaseKind.Sqlite ? (ClearingStores.SqliteMultiThreaded ? "SQLite (WAL, synchronous=NORMAL, multi-thread mode)" : "SQLite (WAL, synchronous=NORMAL, serialized mode)") : cluster?.Version ?? "PostgreSQL")}: {options.Records:N0} purchase records of {options.Cards:N0} cards in {workload.Files.Count:N0} batches of up to {RecordsPerBatch:N0} (signed in {made.Elapsed.TotalSeconds:0.0} s); {Environment.ProcessorCount} cores, load average {loadBefore} before"));
         output.WriteLine("Rates are wall clock; CPU is µs per record used by this process (plus the PostgreSQL server's processes when the benchmark started them), which depends far less on other load.");
         output.WriteLine("| Run | End to end | CPU | GC pauses (gen2 collections) | Read + verify (all cores) | Raw TAC (1 core) | Raw insert, unique index | CPU | End to end / raw insert | CPU raw insert / end to end | End to end / raw TAC | Settle + audit | Server's share of end-to-end CPU |");
         output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

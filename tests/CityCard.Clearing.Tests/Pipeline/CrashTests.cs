@@ -55,6 +55,11 @@ public sealed class CrashTests(PostgresServer server)
             var thirdRun = RunChild(world.Database.Url, arguments, killAfterStarting: null);
 
             Assert.Contains($"ingesting {files[2]}", firstRun);
+            if (engine == "sqlite")
+            {
+                Assert.All([firstRun, secondRun, thirdRun], run => Assert.Contains("sqlite multi-thread True", run));
+            }
+
             Assert.DoesNotContain(firstRun, line => line.StartsWith($"done {files[4]}", StringComparison.Ordinal));
             Assert.Equal(Batches, secondRun.Count(line => line.StartsWith("done ", StringComparison.Ordinal)));
             Assert.All(thirdRun.Where(line => line.StartsWith("done ", StringComparison.Ordinal)), line => Assert.EndsWith(" True", line, StringComparison.Ordinal));

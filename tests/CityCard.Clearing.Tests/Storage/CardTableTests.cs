@@ -68,6 +68,32 @@ public sealed class CardTableTests(PostgresServer server)
         PipelineTests.AssertAuditOk(world);
     }
 
+    public static TheoryData<string> Engines => TestDatabase.Engines;
+
+    // SQLite reads cards 32 to a statement and the rest one by one: 70 cards and 5 unknown ones cross both paths.
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void LoadCards_ManyInNoOrder_ReturnsEachKnownCardAsStored_AndNoUnknownOne(string engine)
+    {
+        using var world = new World(TestDatabase.Create(engine, server));
+        var high = SellHighCard(world);
+        var sold = Enumerable.Range(0, 70).Select(i => world.SellCard(1_000 + (i * 7)).Asn).Append(high.Asn).ToList();
+        var unknown = Enumerable.Range(0, 5).Select(i => new Asn(0x0200_0000_0000_0000UL + (ulong)i)).ToList();
+        var asked = sold.Concat(unknown).OrderBy(a => unchecked(a.Value * 0x9E37_79B9_7F4A_7C15UL) >> 7).ToList();
+
+        var loaded = world.Database.Store.Read(r => r.LoadCards(asked));
+
+        Assert.Equal(sold.Count, loaded.Count);
+        foreach (var asn in sold)
+        {
+            Assert.Equal(world.Database.Store.Read(r => r.FindCard(asn)), loaded[asn]);
+        }
+
+        Assert.All(unknown, asn => Assert.False(loaded.ContainsKey(asn)));
+        Assert.Equal(9_000, loaded[high.Asn].ShadowBalanceFen);
+        Assert.Equal(1_000 + (69 * 7), loaded[sold[69]].ShadowBalanceFen);
+    }
+
     // An ASN above 2^63, stored as a negative number: the first card in ASN order.
     private static TestCard SellHighCard(World world)
     {
