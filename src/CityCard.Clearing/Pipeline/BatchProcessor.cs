@@ -107,7 +107,7 @@ internal sealed class BatchProcessor
             DeclaredAmountFen = batch.AmountSumFen,
             Records = results,
             RecordsInKeyOrder = ClearedRecord.InKeyOrder(results),
-            UpdatedCards = cards.Values.Where(c => c.Changed).Select(c => c.ToAccount()).ToList(),
+            UpdatedCards = CardAccount.InStorageOrder(cards.Values.Where(c => c.Changed).Select(c => c.ToAccount()).ToList()),
             GapsOpened = gapsOpened.ToList(),
             GapsClosed = gapsClosed.ToList(),
             Ledger = ledger,

@@ -26,7 +26,7 @@ public sealed record BatchWrite
     /// </summary>
     public IReadOnlyList<ClearedRecord>? RecordsInKeyOrder { get; init; }
 
-    /// <summary>Cards whose state changed.</summary>
+    /// <summary>Cards whose state changed (the pipeline gives them in <see cref="CardAccount.InStorageOrder"/>, sorted while the batch is decided so the writer need not).</summary>
     public required IReadOnlyList<CardAccount> UpdatedCards { get; init; }
 
     /// <summary>Counters newly held open as gaps.</summary>

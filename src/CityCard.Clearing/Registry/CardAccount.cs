@@ -90,4 +90,37 @@ public sealed record CardAccount
         OnlineSeenNext = onlineCounter,
         RegisteredUtc = now,
     };
+
+    /// <summary>
+    /// The cards in the order the stores keep them: by the ASN read as a signed 64-bit number (an ASN above 2^63 is stored
+    /// negative), so updates walk the table's B-tree in order. Returns <paramref name="cards"/> itself when it is in that
+    /// order already (a batch's changed cards come sorted from the pipeline).
+    /// </summary>
+    public static IReadOnlyList<CardAccount> InStorageOrder(IReadOnlyList<CardAccount> cards)
+    {
+        ArgumentNullException.ThrowIfNull(cards);
+        var sorted = true;
+        for (var i = 1; i < cards.Count && sorted; i++)
+        {
+            sorted = StorageKey(cards[i - 1]) <= StorageKey(cards[i]);
+        }
+
+        if (sorted)
+        {
+            return cards;
+        }
+
+        var keys = new long[cards.Count];
+        var items = new CardAccount[cards.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = cards[i];
+            keys[i] = StorageKey(items[i]);
+        }
+
+        Array.Sort(keys, items);
+        return items;
+    }
+
+    private static long StorageKey(CardAccount card) => unchecked((long)card.Asn.Value);
 }

@@ -205,7 +205,7 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect, IDi
         }
 
         // In card order, so the updates below visit the primary key and the table's pages in order.
-        CopyCards(connection, "card_updates", [.. cards.OrderBy(c => unchecked((long)c.Asn.Value))]);
+        CopyCards(connection, "card_updates", CardAccount.InStorageOrder(cards));
 
         // A batch's cards are found one by one through the primary key. A hash or merge join would read every card ever
         // issued for each batch (the whole table, or its whole index), which a planner without statistics of the

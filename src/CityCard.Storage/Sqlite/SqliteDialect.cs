@@ -283,7 +283,7 @@ internal sealed partial class SqliteDialect : SqlDialect, IDisposable
         using (statement)
         {
             var pointer = SqliteNative.Pointer(statement);
-            foreach (var c in cards.OrderBy(c => unchecked((long)c.Asn.Value)))
+            foreach (var c in CardAccount.InStorageOrder(cards))
             {
                 SqliteNative.BindInt64(pointer, 1, unchecked((long)c.Asn.Value));
                 SqliteNative.BindInt64(pointer, 2, c.City.Value);
