@@ -164,8 +164,8 @@ internal static partial class TerminalCommands
                 var newAsn = card.Asn;
                 var outlet = new TopUpOutlet(session.Core, new Cards.Transactions.IssuerLoadAuthority(keySet), session.Psam!.Terminal);
                 outlet.RecordCash("replacement-fee", replacement.FeeFen, newAsn, request);
-                context.Out.WriteLine($"card {asn} replaced by {newAsn} (written to {path}); fee {PurchaseTerminal.Yuan(replacement.FeeFen)} taken; recovered {PurchaseTerminal.Yuan(replacement.RecoveredFen)} ({replacement.Statement.Lines.Count} late records on the loss statement)");
-                if (replacement.RecoveredFen <= 0)
+                context.Out.WriteLine($"card {asn} replaced by {newAsn} (written to {path}); fee {PurchaseTerminal.Yuan(replacement.FeeFen)} taken; recovered {PurchaseTerminal.Yuan(replacement.RecoveredFen)} ({replacement.Statement.Lines.Count} late records on the loss statement){(replacement.TransferredCreditsFen == 0 ? string.Empty : $"; its unwritten pending credits {PurchaseTerminal.Yuan(replacement.TransferredCreditsFen)} moved with it")}");
+                if (replacement.RecoveredFen <= 0 && replacement.TransferredCreditsFen == 0)
                 {
                     session.Save();
                     return ExitCodes.Ok;

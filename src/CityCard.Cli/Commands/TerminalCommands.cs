@@ -276,13 +276,14 @@ internal static partial class TerminalCommands
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
                 var centreClient = Counter(client, parse.GetValue(desk.Centre)!, session);
                 var outlet = new TopUpOutlet(session.Core, new IssuerLoadAuthority(session.KeySet(context, parse.GetValue(common.Keys))), session.Psam!.Terminal);
+                var request = parse.GetValue(requestId) ?? "outlet-" + Guid.NewGuid().ToString("N");
                 var result = outlet.Refund(
                     session.Card!,
                     (asn, balance) =>
                     {
                         var body = new System.Text.Json.Nodes.JsonObject
                         {
-                            ["requestId"] = parse.GetValue(requestId) ?? "outlet-" + Guid.NewGuid().ToString("N"),
+                            ["requestId"] = request,
                             ["operator"] = parse.GetValue(desk.Clerk),
                             ["outletId"] = session.Core.Config.OperatorId,
                             ["cardBalanceFen"] = balance,
@@ -290,11 +291,15 @@ internal static partial class TerminalCommands
                             ["idNumber"] = parse.GetValue(id),
                         };
                         var answer = centreClient.Post($"api/cards/{asn}/refund", body, $"the refund of {asn}");
-                        return answer.GetProperty("status").GetString() == "done"
-                            ? (true, answer.GetProperty("paidOutFen").GetInt64(), $"Refunded {PurchaseTerminal.Yuan(answer.GetProperty("paidOutFen").GetInt64())} (deposit {PurchaseTerminal.Yuan(answer.GetProperty("depositFen").GetInt64())} + balance {PurchaseTerminal.Yuan(balance)} − fee {PurchaseTerminal.Yuan(answer.GetProperty("feeFen").GetInt64())})")
-                            : (false, 0, $"The refund needs a second operator: approval {answer.GetProperty("approvalId").GetInt64()}, then refund again after it is approved");
+                        return answer.GetProperty("status").GetString() switch
+                        {
+                            "done" => (true, answer.GetProperty("paidOutFen").GetInt64(), $"Refunded {PurchaseTerminal.Yuan(answer.GetProperty("paidOutFen").GetInt64())} (deposit {PurchaseTerminal.Yuan(answer.GetProperty("depositFen").GetInt64())} + balance {PurchaseTerminal.Yuan(balance)} − fee {PurchaseTerminal.Yuan(answer.GetProperty("feeFen").GetInt64())})"),
+                            "declined" => (false, 0, $"The refund was declined by the second operator (approval {answer.GetProperty("approvalId").GetInt64()}) — nothing refunded"),
+                            _ => (false, 0, $"The refund needs a second operator: approval {answer.GetProperty("approvalId").GetInt64()}; once it is approved, refund again with --request-id {request} to pay out and block the card"),
+                        };
                     },
-                    new MaintenanceKeyBlocker(session.KeySet(context, parse.GetValue(common.Keys))));
+                    new MaintenanceKeyBlocker(session.KeySet(context, parse.GetValue(common.Keys))),
+                    request);
                 return session.Finish(context, result);
             });
     }

@@ -198,6 +198,96 @@ public sealed class LifecycleTests(PostgresServer server)
 
     [Theory]
     [MemberData(nameof(Engines))]
+    public void Replace_LostCardWithPendingCredits_TheyMoveToTheNewCard(string engine)
+    {
+        using var rig = NewRig(engine);
+        var card = rig.SellRegistered(5_000);
+        rig.Lifecycle.ReportLoss(rig.Request(), card.Asn, LifecycleRig.Zhang);
+
+        // Paid online and credited goodwill before (and after) the loss: the lost card can never write them at an outlet.
+        rig.TopUps.Notify("WX-1", card.Asn, 3_000);
+        rig.Lifecycle.Adjust(rig.Request("bob"), card.Asn, 500, "charged twice on route 3");
+        rig.World.Clock.Now = rig.World.Clock.Now.AddDays(7);
+        var replacement = rig.Lifecycle.Replace(rig.Request(), card.Asn, LifecycleRig.Zhang, Outlet);
+
+        var newAsn = Asn.Parse(replacement.NewCard.Asn, "asn");
+        Assert.Equal((5_000L, 3_500L), (replacement.RecoveredFen, replacement.TransferredCreditsFen));
+        Assert.Equal(
+            [("replacement", 5_000L), ("payment", 3_000L), ("adjustment", 500L)],
+            rig.TopUps.Credits(newAsn).Where(c => c.Status == PendingCreditStatus.Available).Select(c => (c.Source, c.AmountFen)).OrderByDescending(c => c.AmountFen));
+        Assert.All(rig.TopUps.Credits(card.Asn), c => Assert.Equal(PendingCreditStatus.Transferred, c.Status));
+        rig.AssertAuditOk();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Refund_LostCardWithPendingCredits_PaidOutWithTheRefund(string engine)
+    {
+        using var rig = NewRig(engine);
+        var card = rig.SellRegistered(2_500);
+        rig.Lifecycle.ReportLoss(rig.Request(), card.Asn, LifecycleRig.Zhang);
+        rig.TopUps.Notify("WX-2", card.Asn, 800);
+        rig.World.Clock.Now = rig.World.Clock.Now.AddDays(7);
+
+        var refund = rig.Lifecycle.Refund(rig.Request(), card.Asn, null, Outlet, LifecycleRig.Zhang);
+
+        Assert.Equal(("done", 800L, 4_800L), (refund.Status, refund.CreditsFen, refund.PaidOutFen));
+        Assert.Equal(PendingCreditStatus.Refunded, Assert.Single(rig.TopUps.Credits(card.Asn)).Status);
+        rig.AssertAuditOk();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Approval_TheMakersRequestAnswersWithTheDecision(string engine)
+    {
+        using var rig = NewRig(engine);
+        var card = rig.SellRegistered(60_000);
+        var refundRequest = rig.Request("alice");
+        var adjustRequest = rig.Request("alice");
+        var held = rig.Lifecycle.Refund(refundRequest, card.Asn, 60_000, Outlet, LifecycleRig.Zhang);
+        var heldAdjustment = rig.Lifecycle.Adjust(adjustRequest, card.Asn, 90_000, "goodwill");
+
+        rig.Lifecycle.Decline(rig.Request("bob"), heldAdjustment.ApprovalId!.Value);
+        rig.Lifecycle.Approve(rig.Request("bob"), held.ApprovalId!.Value);
+
+        // The outlet holding the card repeats its request to pay out and block it: it learns the refund was done.
+        var replay = rig.Lifecycle.Refund(refundRequest, card.Asn, 60_000, Outlet, LifecycleRig.Zhang);
+        Assert.Equal(("done", held.ApprovalId, 61_500L), (replay.Status, replay.ApprovalId, replay.PaidOutFen));
+        Assert.NotNull(replay.BlacklistVersion);
+        Assert.Equal("declined", rig.Lifecycle.Adjust(adjustRequest, card.Asn, 90_000, "goodwill").Status);
+        Assert.Contains("other parameters", Refused(() => rig.Lifecycle.Refund(refundRequest, card.Asn, 59_000, Outlet, LifecycleRig.Zhang)), StringComparison.Ordinal);
+        rig.AssertAuditOk();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Refund_HeldCardPresent_ApprovalCheckedAgainstWhatHappenedMeanwhile(string engine)
+    {
+        using var rig = NewRig(engine);
+        var credited = rig.SellRegistered(60_000);
+        var lost = rig.SellRegistered(60_000);
+        var heldCredited = rig.Lifecycle.Refund(rig.Request("alice"), credited.Asn, 60_000, Outlet, LifecycleRig.Zhang);
+        var heldLost = rig.Lifecycle.Refund(rig.Request("alice"), lost.Asn, 60_000, Outlet, LifecycleRig.Zhang);
+
+        rig.TopUps.Notify("WX-3", credited.Asn, 1_000);
+        rig.Lifecycle.ReportLoss(rig.Request(), lost.Asn, LifecycleRig.Zhang);
+
+        Assert.Contains("has pending credits", Refused(() => rig.Lifecycle.Approve(rig.Request("bob"), heldCredited.ApprovalId!.Value)), StringComparison.Ordinal);
+        Assert.Contains("blocked card is not refunded at the counter", Refused(() => rig.Lifecycle.Approve(rig.Request("bob"), heldLost.ApprovalId!.Value)), StringComparison.Ordinal);
+        Assert.Equal((CardStatus.Active, CardStatus.Lost), (rig.World.Card(credited).Status, rig.World.Card(lost).Status));
+        Assert.Equal(2, rig.Lifecycle.PendingApprovals().Count);
+
+        // A goodwill credit held while the card was replaced would land on the closed card, where no outlet can write it.
+        var heldAdjustment = rig.Lifecycle.Adjust(rig.Request("alice"), lost.Asn, 90_000, "goodwill");
+        rig.World.Clock.Now = rig.World.Clock.Now.AddDays(7);
+        rig.Lifecycle.Replace(rig.Request(), lost.Asn, LifecycleRig.Zhang, Outlet);
+        Assert.Contains("was closed (replaced) while the adjustment waited", Refused(() => rig.Lifecycle.Approve(rig.Request("bob"), heldAdjustment.ApprovalId!.Value)), StringComparison.Ordinal);
+        Assert.Empty(rig.TopUps.Credits(lost.Asn));
+        rig.AssertAuditOk();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
     public void OperatorLog_EntryAlteredOrRemoved_AuditFails(string engine)
     {
         using var rig = NewRig(engine);
