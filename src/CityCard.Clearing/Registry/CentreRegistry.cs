@@ -191,6 +191,18 @@ public sealed class CentreRegistry
             throw new ClearingInputException($"card {asn} is not on the blacklist");
         }
 
+        // A closed card stays listed for good (terminals would take it again while the centre rejects its records), and a
+        // holder's loss report is withdrawn only through the lifecycle, which checks the holder and clears the report.
+        if (card.Status == CardStatus.Cancelled)
+        {
+            throw new ClearingInputException($"card {asn} is cancelled: it stays on the blacklist for good");
+        }
+
+        if (w.FindProfile(asn) is { LostUtc: { } lost })
+        {
+            throw new ClearingInputException($"card {asn} was reported lost by its holder at {lost:yyyy-MM-dd HH:mm:ss}Z: withdraw the report with 'citycard cards found' (name and ID number checked)");
+        }
+
         if (card.Status == CardStatus.Lost)
         {
             w.SetCardStatus(asn, CardStatus.Active);

@@ -288,6 +288,27 @@ public sealed class LifecycleTests(PostgresServer server)
 
     [Theory]
     [MemberData(nameof(Engines))]
+    public void RegistryUnblock_OfAHoldersLossOrAClosedCard_Refused(string engine)
+    {
+        using var rig = NewRig(engine);
+        var lost = rig.SellRegistered(1_000);
+        var refunded = rig.SellRegistered(1_000);
+        rig.Lifecycle.ReportLoss(rig.Request(), lost.Asn, LifecycleRig.Zhang);
+        rig.Lifecycle.Refund(rig.Request(), refunded.Asn, 1_000, Outlet, LifecycleRig.Zhang);
+
+        // Until 2026-11-26 'centre card found' took the holder's lost card off the blacklist and left its loss report
+        // standing (neither 'cards lost' nor 'cards found' took it any more), and put a closed card back in the terminals.
+        Assert.Contains("withdraw the report with 'citycard cards found'", Refused(() => rig.World.Registry.Unblock(lost.Asn, "found")), StringComparison.Ordinal);
+        Assert.Contains("stays on the blacklist for good", Refused(() => rig.World.Registry.Unblock(refunded.Asn, "found")), StringComparison.Ordinal);
+        Assert.Equal((CardStatus.Lost, CardStatus.Cancelled), (rig.World.Card(lost).Status, rig.World.Card(refunded).Status));
+        Assert.NotNull(rig.World.Card(lost).BlacklistedVersion);
+        Assert.NotNull(rig.World.Card(refunded).BlacklistedVersion);
+        rig.Lifecycle.Found(rig.Request(), lost.Asn, LifecycleRig.Zhang);
+        rig.AssertAuditOk();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
     public void OperatorLog_EntryAlteredOrRemoved_AuditFails(string engine)
     {
         using var rig = NewRig(engine);
