@@ -71,8 +71,14 @@ public sealed class OutletLifecycleTests : IDisposable
         var url = app.Urls.First();
         string[] outlet = ["--psam", F("op.json"), "--operator", "10", "--data", F("outlet"), "--centre", url];
         string[] refund = ["terminal", "outlet", "refund", "--card", F("card.json"), "--clerk", "alice", "--request-id", "R-1", "--name", "Zhang Wei", "--id-number", "220202199001011234", .. outlet];
-        var sale = await Task.Run(() => CliRunner.Run(["terminal", "outlet", "sell-product", "--out", F("card.json"), "--product", "registered", "--clerk", "alice", "--name", "Zhang Wei", "--id-number", "220202199001011234", .. outlet]), ct);
+        string[] sell = ["terminal", "outlet", "sell-product", "--out", F("card.json"), "--product", "registered", "--clerk", "alice", "--request-id", "S-1", "--name", "Zhang Wei", "--id-number", "220202199001011234", .. outlet];
+        var sale = await Task.Run(() => CliRunner.Run(sell), ct);
         Assert.True(sale.ExitCode == 0, sale.Error + sale.Out);
+        var resold = await Task.Run(() => CliRunner.Run(sell), ct);
+        Assert.True(resold.ExitCode == 0, resold.Error + resold.Out);
+        var another = await Task.Run(() => CliRunner.Run(sell.Where(a => a != "--request-id" && a != "S-1").ToArray()), ct);
+        Assert.Equal(2, another.ExitCode);
+        Assert.Contains("already exists", another.Error, StringComparison.Ordinal);
         Assert.Equal(0, await Task.Run(() => CliRunner.Run(["terminal", "outlet", "load", "--card", F("card.json"), "--amount", "60000", .. outlet]).ExitCode, ct));
         Assert.Equal(0, CliRunner.Run("terminal", "close-batch", "--data", F("outlet")).ExitCode);
         Assert.Equal(0, await Task.Run(() => CliRunner.Run("terminal", "upload", "--data", F("outlet"), "--centre", url).ExitCode, ct));
@@ -94,6 +100,7 @@ public sealed class OutletLifecycleTests : IDisposable
         Assert.True(again.ExitCode == 0, again.Error + again.Out);
         var report = CliRunner.Run("terminal", "outlet", "report", "--psam", F("op.json"), "--data", F("outlet"));
         Assert.Contains("refund     -¥615.00", report.Out, StringComparison.Ordinal);
+        Assert.Contains("deposit    ¥20.00", report.Out, StringComparison.Ordinal);
         Assert.Equal(0, CliRunner.Run("audit", "--db", db).ExitCode);
     }
 

@@ -87,13 +87,16 @@ internal static class CardsCommands
             var p = common.Read(parse, needsIdentity: false, outletOption: null);
             var outletId = (uint)Arguments.Integer(parse.GetValue(outlet), "--outlet", 1, uint.MaxValue);
             var cityCode = parse.GetValue(city) is { } text ? CityCode.Parse(text, "--city") : (CityCode?)null;
+            var path = parse.GetValue(output);
+            var keySet = path is null ? null : CardFiles.KeySet(context, parse.GetValue(keys), Security.Ep.EpAlgorithm.Des);
+            var existing = path is null ? null : LifecycleCards.CheckNewCardFile(path, "--out", parse.GetValue(common.RequestId));
+
             using var store = ClearingCommands.Open(parse.GetValue(common.Db));
             var lifecycle = new CardLifecycle(store, p.Catalog, TimeProvider.System);
             var sale = ClearingCommands.Run(() => lifecycle.Sell(p.Request, parse.GetValue(product)!, outletId, p.Identity, cityCode));
-            if (parse.GetValue(output) is { } path)
+            if (path is not null)
             {
-                var keySet = CardFiles.KeySet(context, parse.GetValue(keys), Security.Ep.EpAlgorithm.Des);
-                CardCommands.Save(LifecycleCards.Personalise(keySet, sale), path);
+                LifecycleCards.WriteSold(keySet!, sale, path, existing, "--out", p.Request.RequestId);
             }
 
             Print(context, p.Json, sale, $"card {sale.Asn} sold: {sale.Product} ({sale.CardType}), deposit {sale.DepositFen} fen, valid until {sale.ValidUntil:yyyy-MM-dd}{(sale.ConcessionValidUntil is { } c ? $", concession until {c:yyyy-MM-dd}" : string.Empty)}{(parse.GetValue(output) is { } f ? $"; personalised into {f}" : string.Empty)}");

@@ -319,11 +319,13 @@ internal static partial class TerminalCommands
             .With([output, psam, centre, product, who, requestId, name, id, .. common.All])
             .Does(parse =>
             {
+                var existing = LifecycleCards.CheckNewCardFile(parse.GetValue(output)!, "--out", parse.GetValue(requestId));
                 using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, null, parse.GetValue(psam), 0);
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                var request = parse.GetValue(requestId) ?? "outlet-" + Guid.NewGuid().ToString("N");
                 var answer = Counter(client, parse.GetValue(centre)!, session).Post("api/lifecycle/sales", new System.Text.Json.Nodes.JsonObject
                 {
-                    ["requestId"] = parse.GetValue(requestId) ?? "outlet-" + Guid.NewGuid().ToString("N"),
+                    ["requestId"] = request,
                     ["operator"] = parse.GetValue(who),
                     ["product"] = parse.GetValue(product),
                     ["outletId"] = session.Core.Config.OperatorId,
@@ -331,10 +333,9 @@ internal static partial class TerminalCommands
                     ["idNumber"] = parse.GetValue(id),
                 }, "the sale");
                 var sale = System.Text.Json.JsonSerializer.Deserialize<Clearing.Lifecycle.SaleAnswer>(answer, WebJson)!;
-                var card = LifecycleCards.Personalise(CardFiles.KeySet(context, parse.GetValue(common.Keys), EpAlgorithm.Des), sale);
-                CardCommands.Save(card, parse.GetValue(output)!);
+                var card = LifecycleCards.WriteSold(CardFiles.KeySet(context, parse.GetValue(common.Keys), EpAlgorithm.Des), sale, parse.GetValue(output)!, existing, "--out", request);
                 var outlet = new TopUpOutlet(session.Core, new IssuerLoadAuthority(session.KeySet(context, parse.GetValue(common.Keys))), session.Psam!.Terminal);
-                outlet.RecordSale(card.Asn, sale.DepositFen);
+                outlet.RecordCash("deposit", sale.DepositFen, card.Asn, request);
                 context.Out.WriteLine($"sold card {sale.Asn} ({sale.Product}, {sale.CardType}), deposit {PurchaseTerminal.Yuan(sale.DepositFen)} taken; registered by the centre; written to {parse.GetValue(output)}");
                 session.Save();
                 return ExitCodes.Ok;

@@ -209,14 +209,10 @@ public sealed class TopUpOutlet
         return card;
     }
 
-    /// <summary>Journals the deposit of a card the centre sold (it allocated the ASN and registered it) and the outlet personalised.</summary>
-    public void RecordSale(Security.Ep.Asn asn, long depositFen) =>
-        Core.AppendCash(new CashMovement("deposit", depositFen, asn.ToString(), Core.Clock.GetUtcNow()));
-
     /// <summary>
-    /// Journals cash the counter took (positive) or paid out (negative) for an operation the centre recorded: a product
-    /// change's deposit difference, a replacement fee. Once per request id: a repeated request (to retry the card write)
-    /// takes no cash again.
+    /// Journals cash the counter took (positive) or paid out (negative) for an operation the centre recorded: the deposit
+    /// of a card it sold, a product change's deposit difference, a replacement fee, a refund. Once per request id: a
+    /// repeated request (to retry the card write) takes no cash again.
     /// </summary>
     public void RecordCash(string reason, long amountFen, Security.Ep.Asn asn, string requestId)
     {
