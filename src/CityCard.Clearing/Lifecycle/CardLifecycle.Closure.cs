@@ -291,7 +291,9 @@ public sealed partial class CardLifecycle
             running = checked(running + effect);
             var terminalVersion = RecordCodec.Read(record.Raw, 0).BlacklistVersion;
             var why = accepted
-                ? $"accepted: made before the terminal had the blacklist (it had version {terminalVersion}, the card is listed in {card.BlacklistedVersion}); {(effect < 0 ? "charged to the card" : "added to the card")}"
+                ? record.Reason == ReasonCode.AcceptedOnReview
+                    ? $"accepted on review by a supervisor (the terminal had blacklist version {terminalVersion}, the card is listed in {card.BlacklistedVersion}); {(effect < 0 ? "charged to the card" : "added to the card")}"
+                    : $"accepted: made before the terminal had the blacklist (it had version {terminalVersion}, the card is listed in {card.BlacklistedVersion}); {(effect < 0 ? "charged to the card" : "added to the card")}"
                 : record.Reason == ReasonCode.UsedAfterBlacklisting
                     ? $"refused: the terminal already had blacklist version {terminalVersion}; not charged to the holder"
                     : $"not counted: {record.Outcome.Name()} ({record.Reason.Name()})";

@@ -3,6 +3,7 @@ using CityCard.Clearing.Audit;
 using CityCard.Clearing.Ledger;
 using CityCard.Clearing.Lifecycle;
 using CityCard.Clearing.Outcomes;
+using CityCard.Clearing.Pipeline;
 using CityCard.Clearing.Registry;
 using CityCard.Clearing.Tests.Support;
 using CityCard.Security.Ep;
@@ -102,6 +103,28 @@ public sealed class LifecycleTests(PostgresServer server)
         Assert.Equal(ReasonCode.CardCancelled, rig.World.Database.Store.Read(r => r.CardHistory(card.Asn))[^1].Record.Reason);
         Assert.Contains("closed", Refused(() => rig.Lifecycle.Found(rig.Request(), card.Asn, LifecycleRig.Zhang)), StringComparison.Ordinal);
         Assert.Contains("closed", Refused(() => rig.Lifecycle.Refund(rig.Request(), card.Asn, 0, Outlet, LifecycleRig.Zhang)), StringComparison.Ordinal);
+        rig.AssertAuditOk();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void LossStatement_UseAfterBlacklistingAcceptedOnReview_SaysSo(string engine)
+    {
+        using var rig = NewRig(engine);
+        var card = rig.SellRegistered(5_000);
+        rig.World.Clock.Now = rig.World.Clock.Now.AddHours(1);
+        var loss = rig.Lifecycle.ReportLoss(rig.Request(), card.Asn, LifecycleRig.Zhang);
+        var batch = rig.NextBatch();
+        rig.World.Clock.Now = rig.World.Clock.Now.AddHours(1);
+        rig.World.Ingest(ShopDevice, batch, card.Purchase(150, ShopTerminal, Shop, At(14), blacklistVersion: loss.BlacklistVersion));
+
+        // The holder admits the purchase: the supervisor accepts it, and the statement must not claim the terminal did not know.
+        new SuspectReview(rig.World.Database.Store, rig.World.Clock).Decide(ShopDevice, batch, 0, ReviewDecision.Accept, "holder confirms the purchase", "bob");
+        var lines = rig.Lifecycle.Statement(card.Asn).Lines;
+
+        var line = Assert.Single(lines);
+        Assert.Equal(("accepted", -150L, 4_850L), (line.Outcome, line.EffectFen, line.RunningFen));
+        Assert.StartsWith("accepted on review", line.Explanation, StringComparison.Ordinal);
         rig.AssertAuditOk();
     }
 
