@@ -60,6 +60,7 @@ public sealed class LifecycleServerTests : IAsyncDisposable
         Assert.Equal("alice", entries.EnumerateArray().Last(e => e.GetProperty("action").GetString() == "card-sale").GetProperty("operator").GetString());
         var badAsn = await Post(client, "/api/cards/XYZ/loss", Identity("r"));
         Assert.Equal(HttpStatusCode.BadRequest, badAsn.Status);
+        Assert.Equal("asn: 'X' is not a hex digit", badAsn.Body.GetProperty("detail").GetString());
         var unknown = await Post(client, "/api/cards/2144999999999999/loss", Identity("r2"));
         Assert.Equal(HttpStatusCode.Conflict, unknown.Status);
         var noIdentity = await Post(client, $"/api/cards/{asn}/loss", new JsonObject { ["requestId"] = "r3", ["operator"] = "alice" });

@@ -101,6 +101,14 @@ internal static class RequestBody
     public static IResult BadRequest(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "Malformed request");
 
+    /// <summary>A 400 with an argument error's message, without the " (Parameter 'asn')" .NET appends to it.</summary>
+    public static IResult BadRequest(ArgumentException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var suffix = $" (Parameter '{error.ParamName}')";
+        return BadRequest(error.ParamName is not null && error.Message.EndsWith(suffix, StringComparison.Ordinal) ? error.Message[..^suffix.Length] : error.Message);
+    }
+
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge(long limit) =>
         TypedResults.Problem(detail: $"the request body is larger than {limit} bytes", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
 }
