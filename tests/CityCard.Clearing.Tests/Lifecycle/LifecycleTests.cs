@@ -311,7 +311,7 @@ public sealed class LifecycleTests(PostgresServer server)
 
     [Theory]
     [MemberData(nameof(Engines))]
-    public void RegistryUnblock_OfAHoldersLossOrAClosedCard_Refused(string engine)
+    public void RegistryUnblockAndCancel_OfALifecycleCard_Refused(string engine)
     {
         using var rig = NewRig(engine);
         var lost = rig.SellRegistered(1_000);
@@ -327,6 +327,11 @@ public sealed class LifecycleTests(PostgresServer server)
         Assert.NotNull(rig.World.Card(lost).BlacklistedVersion);
         Assert.NotNull(rig.World.Card(refunded).BlacklistedVersion);
         rig.Lifecycle.Found(rig.Request(), lost.Asn, LifecycleRig.Zhang);
+
+        // 'centre card cancel' stopped a sold card's records without paying out its deposit or listing it for the terminals.
+        Assert.Contains("close it with 'citycard cards refund'", Refused(() => rig.World.Registry.Cancel(lost.Asn)), StringComparison.Ordinal);
+        Assert.Contains("already closed (refunded)", Refused(() => rig.World.Registry.Cancel(refunded.Asn)), StringComparison.Ordinal);
+        Assert.Equal(CardStatus.Active, rig.World.Card(lost).Status);
         rig.AssertAuditOk();
     }
 
