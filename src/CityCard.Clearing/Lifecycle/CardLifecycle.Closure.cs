@@ -122,7 +122,7 @@ public sealed partial class CardLifecycle
                 return new RefundAnswer("awaiting-approval", approval.ApprovalId, asn.ToString(), card.DepositFen, card.ShadowBalanceFen, fee, paidOut, null, null, Total(credits));
             }
 
-            return DoRefund(w, request, asn, cardBalanceFen, outletId, now, approved: false);
+            return DoRefund(w, request, asn, cardBalanceFen, outletId, now, approvedFen: null);
         });
     }
 
@@ -141,11 +141,12 @@ public sealed partial class CardLifecycle
             : BuildStatement(r, card, profile, Clock.Now(clock), final: false);
     });
 
-    private RefundAnswer DoRefund(IClearingWriter w, OperatorRequest request, Asn asn, long? cardBalanceFen, uint outletId, DateTimeOffset now, bool approved)
+    /// <summary>Carries out a refund; <paramref name="approvedFen"/>: the payout a second operator approved (null: none needed).</summary>
+    private RefundAnswer DoRefund(IClearingWriter w, OperatorRequest request, Asn asn, long? cardBalanceFen, uint outletId, DateTimeOffset now, long? approvedFen)
     {
         var card = w.FindCard(asn) ?? throw new ClearingInputException($"card {asn} is not registered");
         var profile = w.FindProfile(asn);
-        if (approved)
+        if (approvedFen is not null)
         {
             // The card may have changed while the refund waited for approval: check again (identity was checked when asked).
             if (profile?.ClosedAs is { } closed)
@@ -166,6 +167,12 @@ public sealed partial class CardLifecycle
         var credits = RefundedCredits(w, asn, cardBalanceFen);
         var creditsFen = Total(credits);
         var (fee, paidOut) = RefundAmounts(card, credits);
+        if (approvedFen is { } approvedPayout && paidOut != approvedPayout)
+        {
+            // The checker approved an amount: late records, credits or a deposit change since make it another refund.
+            throw new ClearingInputException($"card {asn}: the refund would now pay out {paidOut} fen, not the {approvedPayout} fen that were approved; decline it and ask again");
+        }
+
         LossStatement? statement = cardBalanceFen is null && profile is not null ? BuildStatement(w, card, profile, now, final: true) : null;
         var postings = new List<Posting>
         {

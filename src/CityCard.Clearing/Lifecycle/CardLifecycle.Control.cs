@@ -84,7 +84,7 @@ public sealed partial class CardLifecycle
                 var maker = new OperatorRequest(approval.RequestId, approval.Maker);
                 if (string.Equals(approval.Operation, "refund", StringComparison.Ordinal))
                 {
-                    refund = DoRefund(w, maker, asn, payload["cardBalanceFen"]?.GetValue<long>(), (uint)payload["outletId"]!.GetValue<long>(), now, approved: true) with { ApprovalId = approvalId };
+                    refund = DoRefund(w, maker, asn, payload["cardBalanceFen"]?.GetValue<long>(), (uint)payload["outletId"]!.GetValue<long>(), now, approval.AmountFen) with { ApprovalId = approvalId };
                 }
                 else
                 {

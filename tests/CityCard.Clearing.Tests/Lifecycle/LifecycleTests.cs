@@ -300,6 +300,15 @@ public sealed class LifecycleTests(PostgresServer server)
         Assert.Equal((CardStatus.Active, CardStatus.Lost), (rig.World.Card(credited).Status, rig.World.Card(lost).Status));
         Assert.Equal(2, rig.Lifecycle.PendingApprovals().Count);
 
+        // A lost card's refund approved for one payout is not carried out for another (a payment arrived since).
+        var other = rig.SellRegistered(60_000);
+        rig.Lifecycle.ReportLoss(rig.Request(), other.Asn, LifecycleRig.Zhang);
+        rig.World.Clock.Now = rig.World.Clock.Now.AddDays(7);
+        var heldLostRefund = rig.Lifecycle.Refund(rig.Request("alice"), other.Asn, null, Outlet, LifecycleRig.Zhang);
+        rig.TopUps.Notify("WX-4", other.Asn, 700);
+        Assert.Contains("would now pay out 62200 fen, not the 61500 fen that were approved", Refused(() => rig.Lifecycle.Approve(rig.Request("bob"), heldLostRefund.ApprovalId!.Value)), StringComparison.Ordinal);
+        rig.World.Clock.Now = rig.World.Clock.Now.AddDays(-7);
+
         // A goodwill credit held while the card was replaced would land on the closed card, where no outlet can write it.
         var heldAdjustment = rig.Lifecycle.Adjust(rig.Request("alice"), lost.Asn, 90_000, "goodwill");
         rig.World.Clock.Now = rig.World.Clock.Now.AddDays(7);
