@@ -315,9 +315,12 @@ public sealed partial class CitySimulation
             lost.Replaced = true;
             Truth.Replacements++;
             Truth.RecoveredFen += answer.RecoveredFen;
-            if (answer.RecoveredFen > 0)
+
+            // An online payment the lost card never wrote moves to the new card with the recovered value.
+            lost.PendingCreditFen -= answer.TransferredCreditsFen;
+            replacement.PendingCreditFen = Math.Max(0, answer.RecoveredFen) + answer.TransferredCreditsFen;
+            if (replacement.PendingCreditFen > 0)
             {
-                replacement.PendingCreditFen = answer.RecoveredFen;
                 Claim(replacement, random);
             }
         }

@@ -70,6 +70,38 @@ public sealed class CardsCommandTests : IDisposable
     }
 
     [Fact]
+    public void CardsSale_OutNamesAnotherCard_RefusedBeforeAnythingIsSold()
+    {
+        Assert.Equal(0, CliRunner.Run("db", "migrate", "--db", db).ExitCode);
+        Assert.Equal(0, CliRunner.Run("centre", "merchant", "add", "--db", db, "--id", "12", "--name", "Outlet", "--category", "outlet").ExitCode);
+        var other = Path.Combine(directory, "other.json");
+        Assert.Equal(0, CliRunner.Run("card", "new", "--out", other, "--balance", "5000").ExitCode);
+        var before = File.ReadAllBytes(other);
+        string[] sale = ["cards", "sale", "--db", db, "--products", products, "--operator", "alice", "--product", "anonymous", "--outlet", "12"];
+
+        // Until 2026-11-26 the sale went through and the new card overwrote the file of a card holding ¥50.00.
+        var overwrite = CliRunner.Run([.. sale, "--out", other]);
+        var noFolder = CliRunner.Run([.. sale, "--out", Path.Combine(directory, "missing", "card.json")]);
+
+        Assert.Equal((2, 2), (overwrite.ExitCode, noFolder.ExitCode));
+        Assert.Contains("already exists", overwrite.Error, StringComparison.Ordinal);
+        Assert.Contains("does not exist", noFolder.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(other));
+        Assert.DoesNotContain("card-sale", CliRunner.Run("cards", "log", "--db", db).Out, StringComparison.Ordinal);
+
+        // A repeated sale (its request id) finds its own card there and leaves it; under another card it names the fix.
+        var fresh = Path.Combine(directory, "fresh.json");
+        Assert.Equal(0, CliRunner.Run([.. sale, "--request-id", "s1", "--out", fresh]).ExitCode);
+        Assert.Equal(0, CliRunner.Run([.. sale, "--request-id", "s1", "--out", fresh]).ExitCode);
+        var misplaced = CliRunner.Run([.. sale, "--request-id", "s2", "--out", other]);
+        Assert.Equal(1, misplaced.ExitCode);
+        Assert.Contains("repeat the command with --request-id s2 and a new --out file", misplaced.Error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(other));
+        Assert.Equal(0, CliRunner.Run([.. sale, "--request-id", "s2", "--out", Path.Combine(directory, "s2.json")]).ExitCode);
+        Assert.Equal(0, CliRunner.Run("audit", "--db", db).ExitCode);
+    }
+
+    [Fact]
     public void Cards_BadArguments_Exit2NamingTheProblem()
     {
         var bad = Path.Combine(directory, "bad.json");

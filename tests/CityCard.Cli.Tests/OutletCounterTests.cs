@@ -90,6 +90,11 @@ public sealed class OutletCounterTests : IDisposable
         Assert.False(File.Exists(F("new.json")));
 
         clock.Offset = TimeSpan.FromDays(8);
+
+        // A folder that is not there is refused before the centre replaces anything (the new card could not be written).
+        var nowhere = await Run(["terminal", "outlet", "replace", "--asn", asn, "--out", F(Path.Combine("missing", "new.json")), .. holder, .. outlet]);
+        Assert.Equal(2, nowhere.ExitCode);
+        Assert.Contains("does not exist", nowhere.Error, StringComparison.Ordinal);
         var replace = await Run(["terminal", "outlet", "replace", "--asn", asn, "--out", F("new.json"), .. holder, .. outlet]);
         Assert.True(replace.ExitCode == 0, replace.Error + replace.Out);
         Assert.Contains("replaced by", replace.Out, StringComparison.Ordinal);

@@ -60,6 +60,7 @@ public sealed class LifecycleServerTests : IAsyncDisposable
         Assert.Equal("alice", entries.EnumerateArray().Last(e => e.GetProperty("action").GetString() == "card-sale").GetProperty("operator").GetString());
         var badAsn = await Post(client, "/api/cards/XYZ/loss", Identity("r"));
         Assert.Equal(HttpStatusCode.BadRequest, badAsn.Status);
+        Assert.Equal("asn: 'X' is not a hex digit", badAsn.Body.GetProperty("detail").GetString());
         var unknown = await Post(client, "/api/cards/2144999999999999/loss", Identity("r2"));
         Assert.Equal(HttpStatusCode.Conflict, unknown.Status);
         var noIdentity = await Post(client, $"/api/cards/{asn}/loss", new JsonObject { ["requestId"] = "r3", ["operator"] = "alice" });
@@ -164,6 +165,13 @@ public sealed class LifecycleServerTests : IAsyncDisposable
         Assert.Contains("pending credits", refused.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
         var missingAmount = await Post(client, $"/api/cards/{asn}/adjustments", new JsonObject { ["requestId"] = "a2", ["operator"] = "alice", ["reason"] = "x" });
         Assert.Equal(HttpStatusCode.BadRequest, missingAmount.Status);
+
+        // A value of the wrong type names the field and what it takes, not a .NET type (System.Nullable`1[System.Int64]).
+        var wordAmount = await Post(client, $"/api/cards/{asn}/adjustments", new JsonObject { ["requestId"] = "a2", ["operator"] = "alice", ["amountFen"] = "5x", ["reason"] = "x" });
+        var numberReason = await Post(client, $"/api/cards/{asn}/adjustments", new JsonObject { ["requestId"] = "a2", ["operator"] = "alice", ["amountFen"] = 5, ["reason"] = 5 });
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (wordAmount.Status, numberReason.Status));
+        Assert.Equal("amountFen: the value must be a whole number", wordAmount.Body.GetProperty("detail").GetString());
+        Assert.Equal("reason: the value must be a string", numberReason.Body.GetProperty("detail").GetString());
         var big = await Post(client, $"/api/cards/{asn}/adjustments", new JsonObject { ["requestId"] = "a3", ["operator"] = "alice", ["amountFen"] = 80_000, ["reason"] = "goodwill" });
         var id = big.Body.GetProperty("approvalId").GetInt64();
         var self = await Post(client, $"/api/approvals/{id}/approve", new JsonObject { ["requestId"] = "ap1", ["operator"] = "alice" });

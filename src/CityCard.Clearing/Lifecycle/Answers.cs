@@ -25,13 +25,19 @@ public sealed record LossAnswer(string Asn, uint BlacklistVersion, DateTimeOffse
 /// <summary>A lost card found again before replacement: the blacklist version that removes it.</summary>
 public sealed record FoundAnswer(string Asn, uint BlacklistVersion);
 
-/// <summary>A lost card replaced: the new card, the value moved to it as a pending credit, and the loss statement.</summary>
-public sealed record ReplacementAnswer(string OldAsn, SaleAnswer NewCard, long RecoveredFen, long FeeFen, long? PendingCreditId, LossStatement Statement);
+/// <summary>
+/// A lost card replaced: the new card, the value moved to it as a pending credit, the old card's pending credits moved
+/// with it (online payments and adjustments it had not yet written), and the loss statement.
+/// </summary>
+public sealed record ReplacementAnswer(string OldAsn, SaleAnswer NewCard, long RecoveredFen, long FeeFen, long? PendingCreditId, LossStatement Statement, long TransferredCreditsFen = 0);
 
-/// <summary>A refund done (<c>done</c>) or held for a second operator (<c>awaiting-approval</c>).</summary>
-public sealed record RefundAnswer(string Status, long? ApprovalId, string Asn, long DepositFen, long BalanceFen, long FeeFen, long PaidOutFen, uint? BlacklistVersion, LossStatement? Statement);
+/// <summary>
+/// A refund done (<c>done</c>), held for a second operator (<c>awaiting-approval</c>) or declined by them
+/// (<c>declined</c>). Paid out: deposit + balance + the lost card's unwritten pending credits − fee.
+/// </summary>
+public sealed record RefundAnswer(string Status, long? ApprovalId, string Asn, long DepositFen, long BalanceFen, long FeeFen, long PaidOutFen, uint? BlacklistVersion, LossStatement? Statement, long CreditsFen = 0);
 
-/// <summary>A manual adjustment credited (<c>done</c>) or held for a second operator (<c>awaiting-approval</c>).</summary>
+/// <summary>A manual adjustment credited (<c>done</c>), held for a second operator (<c>awaiting-approval</c>) or declined by them (<c>declined</c>).</summary>
 public sealed record AdjustmentAnswer(string Status, long? ApprovalId, string Asn, long AmountFen, long? PendingCreditId);
 
 /// <summary>A checker's decision on a held operation, with the operation's answer when approved.</summary>

@@ -36,6 +36,11 @@ public sealed partial class CardLifecycle
             var (newCard, newProfile, sale) = NewCard(newAsn, card.City, product, identity, card.DepositFen, outletId, now);
             var recovered = card.ShadowBalanceFen;
             var fee = Policy.ReplacementFeeFen;
+
+            // Online payments and adjustments the lost card never wrote move to the new card with it: the old card can no
+            // longer claim them at an outlet.
+            var moving = OpenCredits(w, asn, PendingCreditStatus.Available);
+            var transferred = Total(moving);
             var postings = new List<Posting>
             {
                 new(Account.CardFloat(asn), recovered),
@@ -44,6 +49,12 @@ public sealed partial class CardLifecycle
                 new(Account.OutletCash(outletId), fee),
                 new(Account.Of(AccountKind.CardFeeIncome), -fee),
             };
+            if (transferred > 0)
+            {
+                postings.Add(new(Account.PendingCredit(asn), transferred));
+                postings.Add(new(Account.PendingCredit(newAsn), -transferred));
+            }
+
             var ledger = new LedgerTransaction(LedgerTransactionKind.CardReplacement, Day(w, now), $"replacement of lost card {asn} by {newAsn}", postings);
             if (!w.AddCard(newCard, ledger))
             {
@@ -68,9 +79,24 @@ public sealed partial class CardLifecycle
                 }).CreditId;
             }
 
+            foreach (var credit in moving)
+            {
+                w.SavePendingCredit(credit with { Status = PendingCreditStatus.Transferred, SettledUtc = now });
+                w.SavePendingCredit(new PendingCredit
+                {
+                    CreditId = 0,
+                    Asn = newAsn,
+                    Source = credit.Source,
+                    Reference = $"{credit.Reference} from {asn}",
+                    AmountFen = credit.AmountFen,
+                    Status = PendingCreditStatus.Available,
+                    CreatedUtc = credit.CreatedUtc,
+                });
+            }
+
             Log(w, request, "replacement", asn, now, before, Snapshot(w, asn));
             Log(w, request, "card-sale", newAsn, now, "{}", Snapshot(w, newAsn));
-            return new ReplacementAnswer(asn.ToString(), sale with { ConcessionValidUntil = profile.ConcessionValidUntil ?? sale.ConcessionValidUntil }, recovered, fee, creditId, statement);
+            return new ReplacementAnswer(asn.ToString(), sale with { ConcessionValidUntil = profile.ConcessionValidUntil ?? sale.ConcessionValidUntil }, recovered, fee, creditId, statement, transferred);
         });
     }
 
@@ -87,15 +113,16 @@ public sealed partial class CardLifecycle
         {
             RequireOutlet(w, outletId);
             var (card, _) = RefundCheck(w, asn, cardBalanceFen, identity, now);
-            var (fee, paidOut) = RefundAmounts(card);
+            var credits = RefundedCredits(w, asn, cardBalanceFen);
+            var (fee, paidOut) = RefundAmounts(card, credits);
             if (paidOut > Policy.ApprovalAboveFen)
             {
                 var payload = new JsonObject { ["asn"] = asn.ToString(), ["cardBalanceFen"] = cardBalanceFen, ["outletId"] = outletId }.ToJsonString();
                 var approval = Hold(w, request, "refund", asn, paidOut, payload, now);
-                return new RefundAnswer("awaiting-approval", approval.ApprovalId, asn.ToString(), card.DepositFen, card.ShadowBalanceFen, fee, paidOut, null, null);
+                return new RefundAnswer("awaiting-approval", approval.ApprovalId, asn.ToString(), card.DepositFen, card.ShadowBalanceFen, fee, paidOut, null, null, Total(credits));
             }
 
-            return DoRefund(w, request, asn, cardBalanceFen, outletId, now, approved: false);
+            return DoRefund(w, request, asn, cardBalanceFen, outletId, now, approvedFen: null);
         });
     }
 
@@ -114,11 +141,12 @@ public sealed partial class CardLifecycle
             : BuildStatement(r, card, profile, Clock.Now(clock), final: false);
     });
 
-    private RefundAnswer DoRefund(IClearingWriter w, OperatorRequest request, Asn asn, long? cardBalanceFen, uint outletId, DateTimeOffset now, bool approved)
+    /// <summary>Carries out a refund; <paramref name="approvedFen"/>: the payout a second operator approved (null: none needed).</summary>
+    private RefundAnswer DoRefund(IClearingWriter w, OperatorRequest request, Asn asn, long? cardBalanceFen, uint outletId, DateTimeOffset now, long? approvedFen)
     {
         var card = w.FindCard(asn) ?? throw new ClearingInputException($"card {asn} is not registered");
         var profile = w.FindProfile(asn);
-        if (approved)
+        if (approvedFen is not null)
         {
             // The card may have changed while the refund waited for approval: check again (identity was checked when asked).
             if (profile?.ClosedAs is { } closed)
@@ -130,18 +158,40 @@ public sealed partial class CardLifecycle
             {
                 throw new ClearingInputException($"card {asn}: the shadow balance changed to {card.ShadowBalanceFen} fen while the refund waited; ask again");
             }
+
+            // Everything else asked of a refund must still hold (a loss report or an online payment while it waited…).
+            RefundCheck(w, asn, cardBalanceFen, null, now, approved: true);
         }
 
         var before = Snapshot(w, asn);
-        var (fee, paidOut) = RefundAmounts(card);
+        var credits = RefundedCredits(w, asn, cardBalanceFen);
+        var creditsFen = Total(credits);
+        var (fee, paidOut) = RefundAmounts(card, credits);
+        if (approvedFen is { } approvedPayout && paidOut != approvedPayout)
+        {
+            // The checker approved an amount: late records, credits or a deposit change since make it another refund.
+            throw new ClearingInputException($"card {asn}: the refund would now pay out {paidOut} fen, not the {approvedPayout} fen that were approved; decline it and ask again");
+        }
+
         LossStatement? statement = cardBalanceFen is null && profile is not null ? BuildStatement(w, card, profile, now, final: true) : null;
-        w.AppendLedger(new LedgerTransaction(LedgerTransactionKind.CardRefund, Day(w, now), $"refund of card {asn}",
-        [
-            new Posting(Account.CardFloat(asn), card.ShadowBalanceFen),
-            new Posting(Account.Of(AccountKind.CardDeposits), card.DepositFen),
-            new Posting(Account.OutletCash(outletId), -paidOut),
-            new Posting(Account.Of(AccountKind.CardFeeIncome), -fee),
-        ]));
+        var postings = new List<Posting>
+        {
+            new(Account.CardFloat(asn), card.ShadowBalanceFen),
+            new(Account.Of(AccountKind.CardDeposits), card.DepositFen),
+            new(Account.OutletCash(outletId), -paidOut),
+            new(Account.Of(AccountKind.CardFeeIncome), -fee),
+        };
+        if (creditsFen != 0)
+        {
+            postings.Add(new(Account.PendingCredit(asn), creditsFen));
+        }
+
+        w.AppendLedger(new LedgerTransaction(LedgerTransactionKind.CardRefund, Day(w, now), $"refund of card {asn}", postings));
+        foreach (var credit in credits)
+        {
+            w.SavePendingCredit(credit with { Status = PendingCreditStatus.Refunded, SettledUtc = now });
+        }
+
         uint? version = null;
         if (card.BlacklistedVersion is null)
         {
@@ -153,14 +203,20 @@ public sealed partial class CardLifecycle
             with { ClosedAs = "refunded", ClosedUtc = now, Statement = statement is null ? null : JsonSerializer.Serialize(statement, AnswerJson) };
         w.SaveProfile(closedProfile);
         Log(w, request, "refund", asn, now, before, Snapshot(w, asn));
-        return new RefundAnswer("done", null, asn.ToString(), card.DepositFen, card.ShadowBalanceFen, fee, paidOut, version, statement);
+        return new RefundAnswer("done", null, asn.ToString(), card.DepositFen, card.ShadowBalanceFen, fee, paidOut, version, statement, creditsFen);
     }
 
-    private (CardAccount Card, CardProfile? Profile) RefundCheck(IClearingWriter w, Asn asn, long? cardBalanceFen, HolderIdentity? identity, DateTimeOffset now)
+    /// <summary>
+    /// What a refund requires. <paramref name="approved"/>: checked again when a second operator approves a held refund;
+    /// the holder's identity was checked when it was asked for.
+    /// </summary>
+    private (CardAccount Card, CardProfile? Profile) RefundCheck(IClearingWriter w, Asn asn, long? cardBalanceFen, HolderIdentity? identity, DateTimeOffset now, bool approved = false)
     {
         if (cardBalanceFen is null)
         {
-            var (lostCard, lostProfile) = Registered(w, asn, identity ?? throw new ClearingInputException($"card {asn}: a lost card is refunded only to its registered holder (name and ID number)"));
+            var (lostCard, lostProfile) = approved
+                ? (w.FindCard(asn) ?? throw new ClearingInputException($"card {asn} is not registered"), w.FindProfile(asn) ?? throw new ClearingInputException($"card {asn} has no profile"))
+                : Registered(w, asn, identity ?? throw new ClearingInputException($"card {asn}: a lost card is refunded only to its registered holder (name and ID number)"));
             RequireWaited(lostCard, lostProfile, now, "refunded");
             return (lostCard, lostProfile);
         }
@@ -177,7 +233,7 @@ public sealed partial class CardLifecycle
             throw new ClearingInputException($"card {asn} is {card.Status}{(card.BlacklistedVersion is null ? string.Empty : ", blacklisted")}: a blocked card is not refunded at the counter (a lost registered card is refunded after the waiting period without the card)");
         }
 
-        if (profile?.HolderName is not null && (identity is null || !identity.Matches(profile)))
+        if (!approved && profile?.HolderName is not null && (identity is null || !identity.Matches(profile)))
         {
             throw new ClearingInputException($"card {asn}: the name and ID number do not match the registered holder");
         }
@@ -195,12 +251,24 @@ public sealed partial class CardLifecycle
         return (card, profile);
     }
 
-    private (long Fee, long PaidOut) RefundAmounts(CardAccount card)
+    private (long Fee, long PaidOut) RefundAmounts(CardAccount card, IReadOnlyList<PendingCredit> credits)
     {
-        var value = checked(card.DepositFen + card.ShadowBalanceFen);
+        var value = checked(card.DepositFen + card.ShadowBalanceFen + Total(credits));
         var fee = Math.Clamp(Policy.RefundFeeFen, 0, Math.Max(0, value));
         return (fee, value - fee);
     }
+
+    /// <summary>
+    /// The pending credits a refund pays out: a lost card's available credits (online payments and adjustments it can no
+    /// longer write); none for a card present, which is refunded only without open credits.
+    /// </summary>
+    private static List<PendingCredit> RefundedCredits(IClearingReader r, Asn asn, long? cardBalanceFen) =>
+        cardBalanceFen is null ? OpenCredits(r, asn, PendingCreditStatus.Available) : [];
+
+    private static List<PendingCredit> OpenCredits(IClearingReader r, Asn asn, PendingCreditStatus status) =>
+        r.PendingCredits(asn).Where(c => c.Status == status).ToList();
+
+    private static long Total(IReadOnlyList<PendingCredit> credits) => credits.Aggregate(0L, (sum, c) => checked(sum + c.AmountFen));
 
     private void RequireWaited(CardAccount card, CardProfile profile, DateTimeOffset now, string what)
     {
@@ -230,7 +298,9 @@ public sealed partial class CardLifecycle
             running = checked(running + effect);
             var terminalVersion = RecordCodec.Read(record.Raw, 0).BlacklistVersion;
             var why = accepted
-                ? $"accepted: made before the terminal had the blacklist (it had version {terminalVersion}, the card is listed in {card.BlacklistedVersion}); {(effect < 0 ? "charged to the card" : "added to the card")}"
+                ? record.Reason == ReasonCode.AcceptedOnReview
+                    ? $"accepted on review by a supervisor (the terminal had blacklist version {terminalVersion}, the card is listed in {card.BlacklistedVersion}); {(effect < 0 ? "charged to the card" : "added to the card")}"
+                    : $"accepted: made before the terminal had the blacklist (it had version {terminalVersion}, the card is listed in {card.BlacklistedVersion}); {(effect < 0 ? "charged to the card" : "added to the card")}"
                 : record.Reason == ReasonCode.UsedAfterBlacklisting
                     ? $"refused: the terminal already had blacklist version {terminalVersion}; not charged to the holder"
                     : $"not counted: {record.Outcome.Name()} ({record.Reason.Name()})";

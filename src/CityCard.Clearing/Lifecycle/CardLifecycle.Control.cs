@@ -84,12 +84,28 @@ public sealed partial class CardLifecycle
                 var maker = new OperatorRequest(approval.RequestId, approval.Maker);
                 if (string.Equals(approval.Operation, "refund", StringComparison.Ordinal))
                 {
-                    refund = DoRefund(w, maker, asn, payload["cardBalanceFen"]?.GetValue<long>(), (uint)payload["outletId"]!.GetValue<long>(), now, approved: true);
+                    refund = DoRefund(w, maker, asn, payload["cardBalanceFen"]?.GetValue<long>(), (uint)payload["outletId"]!.GetValue<long>(), now, approval.AmountFen) with { ApprovalId = approvalId };
                 }
                 else
                 {
-                    adjustment = DoAdjust(w, maker, asn, payload["amountFen"]!.GetValue<long>(), payload["reason"]!.GetValue<string>(), now);
+                    if (w.FindProfile(asn) is { ClosedAs: { } closed })
+                    {
+                        // Replaced or refunded while it waited: a credit on the closed card could never be written.
+                        throw new ClearingInputException($"card {asn} was closed ({closed}) while the adjustment waited; decline it and ask again for the card that replaced it");
+                    }
+
+                    adjustment = DoAdjust(w, maker, asn, payload["amountFen"]!.GetValue<long>(), payload["reason"]!.GetValue<string>(), now) with { ApprovalId = approvalId };
                 }
+            }
+
+            // The maker's request now answers with the decision: repeating it (the outlet that holds the card, to pay out
+            // and block it) gets the refund done or declined instead of "awaiting approval" for ever.
+            if (w.FindOperation(approval.RequestId) is { } held)
+            {
+                object answer = string.Equals(approval.Operation, "refund", StringComparison.Ordinal)
+                    ? refund ?? JsonSerializer.Deserialize<RefundAnswer>(held.Answer, AnswerJson)! with { Status = decided.Status }
+                    : adjustment ?? JsonSerializer.Deserialize<AdjustmentAnswer>(held.Answer, AnswerJson)! with { Status = decided.Status };
+                w.ReplaceOperationAnswer(approval.RequestId, JsonSerializer.Serialize(answer, answer.GetType(), AnswerJson));
             }
 
             return new ApprovalAnswer(approvalId, approval.Operation, approval.Maker, request.Operator, decided.Status, refund, adjustment);

@@ -12,6 +12,9 @@ public enum PendingCreditStatus : byte
     /// <summary>Written to the card (the load's TAC verified, or the card's online counter proved the load happened).</summary>
     Claimed = 3,
 
-    /// <summary>Refunded to the payer by the healer.</summary>
+    /// <summary>Refunded to the payer by the healer, or paid out in cash with the refund of the lost card it waited for.</summary>
     Refunded = 4,
+
+    /// <summary>Moved to the replacement of the lost card it waited for (a new credit of the same source there).</summary>
+    Transferred = 5,
 }

@@ -50,13 +50,22 @@ public sealed class SuspectReview
         }
 
         var batch = w.FindBatch(deviceId, batchNumber) ?? throw new ClearingInputException($"review: device {deviceId} has no cleared batch {batchNumber}");
+        var stored = w.FindRecord(batch.BatchId, index) ?? throw new ClearingInputException($"review: batch {batchNumber} of device {deviceId} has no record {index}");
+        var record = stored.Record;
+
+        // A review repeated (a retry after a lost answer) gets the same answer and changes nothing; another decision on a
+        // reviewed record is refused, naming the one that stands.
+        if (record.Reason is ReasonCode.AcceptedOnReview or ReasonCode.RejectedOnReview && w.FindReview(batch.BatchId, index) is { } done)
+        {
+            return done.Decision == decision && string.Equals(done.Note, reason.Trim(), StringComparison.Ordinal)
+                ? stored
+                : throw new ClearingInputException($"review: record {index} of batch {batchNumber} of device {deviceId} was already {(done.Decision == ReviewDecision.Accept ? "accepted" : "rejected")} on review ('{done.Note}'); a review decision is final");
+        }
+
         if (batch.SettledOn is { } settled)
         {
             throw new ClearingInputException($"review: batch {batchNumber} of device {deviceId} was settled on {settled:yyyy-MM-dd}; suspects are reviewed before their batch is settled");
         }
-
-        var stored = w.FindRecord(batch.BatchId, index) ?? throw new ClearingInputException($"review: batch {batchNumber} of device {deviceId} has no record {index}");
-        var record = stored.Record;
         if (record.Outcome != RecordOutcome.Suspect)
         {
             throw new ClearingInputException($"review: record {index} is {record.Outcome.Name()} ({record.Reason.Name()}); only suspect records are reviewed");

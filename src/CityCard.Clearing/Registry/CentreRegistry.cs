@@ -191,6 +191,18 @@ public sealed class CentreRegistry
             throw new ClearingInputException($"card {asn} is not on the blacklist");
         }
 
+        // A closed card stays listed for good (terminals would take it again while the centre rejects its records), and a
+        // holder's loss report is withdrawn only through the lifecycle, which checks the holder and clears the report.
+        if (card.Status == CardStatus.Cancelled)
+        {
+            throw new ClearingInputException($"card {asn} is cancelled: it stays on the blacklist for good");
+        }
+
+        if (w.FindProfile(asn) is { LostUtc: { } lost })
+        {
+            throw new ClearingInputException($"card {asn} was reported lost by its holder at {lost:yyyy-MM-dd HH:mm:ss}Z: withdraw the report with 'citycard cards found' (name and ID number checked)");
+        }
+
         if (card.Status == CardStatus.Lost)
         {
             w.SetCardStatus(asn, CardStatus.Active);
@@ -199,7 +211,19 @@ public sealed class CentreRegistry
         return w.AddBlacklistEntry(asn, BlacklistAction.Remove, reason, Clock.Now(clock));
     });
 
-    /// <summary>Cancels a card: every later record of it is rejected.</summary>
-    public void Cancel(Asn asn) =>
-        store.Write(w => w.SetCardStatus(asn, CardStatus.Cancelled) ? 0 : throw new ClearingInputException($"card {asn} is not registered"));
+    /// <summary>
+    /// Cancels a card: every later record of it is rejected. A card sold as a product is closed through its lifecycle
+    /// instead (refund, or replacement of a lost card), which pays its deposit and balance out and blacklists it.
+    /// </summary>
+    public void Cancel(Asn asn) => store.Write(w =>
+    {
+        if (w.FindProfile(asn) is { } profile)
+        {
+            throw new ClearingInputException(profile.ClosedAs is { } closed
+                ? $"card {asn} is already closed ({closed})"
+                : $"card {asn} was sold as a {profile.Product} card: close it with 'citycard cards refund' (or replace it when lost), which pays out its deposit and balance and blacklists it");
+        }
+
+        return w.SetCardStatus(asn, CardStatus.Cancelled) ? 0 : throw new ClearingInputException($"card {asn} is not registered");
+    });
 }

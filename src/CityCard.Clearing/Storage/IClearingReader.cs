@@ -44,6 +44,9 @@ public partial interface IClearingReader
     /// <summary>One stored record by batch id and position, or null.</summary>
     StoredRecord? FindRecord(long batchId, int index);
 
+    /// <summary>The review decision and note of a record by batch id and position, or null when it was never reviewed.</summary>
+    (ReviewDecision Decision, string Note)? FindReview(long batchId, int index);
+
     /// <summary>Stored records with an outcome, newest batch first, at most <paramref name="limit"/>.</summary>
     IReadOnlyList<StoredRecord> RecordsByOutcome(RecordOutcome outcome, int limit);
 

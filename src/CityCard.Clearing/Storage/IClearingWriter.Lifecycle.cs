@@ -27,6 +27,9 @@ public partial interface IClearingWriter
     /// <summary>Stores the first answer to a request id.</summary>
     void SaveOperation(StoredOperation operation);
 
+    /// <summary>Replaces the stored answer to a request id: a held refund or adjustment answers with its decision once decided.</summary>
+    void ReplaceOperationAnswer(string requestId, string answer);
+
     /// <summary>Inserts (id 0: the next id is assigned) or updates an approval; returns it as stored.</summary>
     Approval SaveApproval(Approval approval);
 

@@ -87,13 +87,16 @@ internal static class CardsCommands
             var p = common.Read(parse, needsIdentity: false, outletOption: null);
             var outletId = (uint)Arguments.Integer(parse.GetValue(outlet), "--outlet", 1, uint.MaxValue);
             var cityCode = parse.GetValue(city) is { } text ? CityCode.Parse(text, "--city") : (CityCode?)null;
+            var path = parse.GetValue(output);
+            var keySet = path is null ? null : CardFiles.KeySet(context, parse.GetValue(keys), Security.Ep.EpAlgorithm.Des);
+            var existing = path is null ? null : LifecycleCards.CheckNewCardFile(path, "--out", parse.GetValue(common.RequestId));
+
             using var store = ClearingCommands.Open(parse.GetValue(common.Db));
             var lifecycle = new CardLifecycle(store, p.Catalog, TimeProvider.System);
             var sale = ClearingCommands.Run(() => lifecycle.Sell(p.Request, parse.GetValue(product)!, outletId, p.Identity, cityCode));
-            if (parse.GetValue(output) is { } path)
+            if (path is not null)
             {
-                var keySet = CardFiles.KeySet(context, parse.GetValue(keys), Security.Ep.EpAlgorithm.Des);
-                CardCommands.Save(LifecycleCards.Personalise(keySet, sale), path);
+                LifecycleCards.WriteSold(keySet!, sale, path, existing, "--out", p.Request.RequestId);
             }
 
             Print(context, p.Json, sale, $"card {sale.Asn} sold: {sale.Product} ({sale.CardType}), deposit {sale.DepositFen} fen, valid until {sale.ValidUntil:yyyy-MM-dd}{(sale.ConcessionValidUntil is { } c ? $", concession until {c:yyyy-MM-dd}" : string.Empty)}{(parse.GetValue(output) is { } f ? $"; personalised into {f}" : string.Empty)}");
@@ -312,10 +315,12 @@ internal static class CardsCommands
     {
         LossAnswer a => string.Create(CultureInfo.InvariantCulture, $"card {a.Asn} reported lost: blacklisted in version {a.BlacklistVersion}; shadow balance {a.ShadowBalanceFen} fen; replaceable from {a.ReplaceableFromUtc:yyyy-MM-dd HH:mm:ss}Z"),
         FoundAnswer a => $"card {a.Asn} found: taken off the blacklist in version {a.BlacklistVersion}",
-        ReplacementAnswer a => string.Create(CultureInfo.InvariantCulture, $"card {a.OldAsn} replaced by {a.NewCard.Asn}: {a.RecoveredFen} fen recovered as a pending credit, fee {a.FeeFen} fen (citycard cards statement --asn {a.OldAsn})"),
+        ReplacementAnswer a => string.Create(CultureInfo.InvariantCulture, $"card {a.OldAsn} replaced by {a.NewCard.Asn}: {a.RecoveredFen} fen recovered as a pending credit{(a.TransferredCreditsFen == 0 ? string.Empty : $", its unwritten pending credits ({a.TransferredCreditsFen} fen) moved with it")}, fee {a.FeeFen} fen (citycard cards statement --asn {a.OldAsn})"),
         RefundAnswer { Status: "awaiting-approval" } a => string.Create(CultureInfo.InvariantCulture, $"refund of card {a.Asn} ({a.PaidOutFen} fen) needs a second operator: approval {a.ApprovalId}"),
-        RefundAnswer a => string.Create(CultureInfo.InvariantCulture, $"card {a.Asn} refunded: deposit {a.DepositFen} + balance {a.BalanceFen} − fee {a.FeeFen} = {a.PaidOutFen} fen paid out; card closed"),
+        RefundAnswer { Status: "declined" } a => string.Create(CultureInfo.InvariantCulture, $"refund of card {a.Asn} ({a.PaidOutFen} fen) was declined by the second operator (approval {a.ApprovalId}); nothing paid out"),
+        RefundAnswer a => string.Create(CultureInfo.InvariantCulture, $"card {a.Asn} refunded: deposit {a.DepositFen} + balance {a.BalanceFen}{(a.CreditsFen == 0 ? string.Empty : $" + pending credits {a.CreditsFen}")} − fee {a.FeeFen} = {a.PaidOutFen} fen paid out; card closed"),
         AdjustmentAnswer { Status: "awaiting-approval" } a => string.Create(CultureInfo.InvariantCulture, $"adjustment of {a.AmountFen} fen for card {a.Asn} needs a second operator: approval {a.ApprovalId}"),
+        AdjustmentAnswer { Status: "declined" } a => string.Create(CultureInfo.InvariantCulture, $"adjustment of {a.AmountFen} fen for card {a.Asn} was declined by the second operator (approval {a.ApprovalId})"),
         AdjustmentAnswer a => string.Create(CultureInfo.InvariantCulture, $"{a.AmountFen} fen credited to card {a.Asn} as pending credit {a.PendingCreditId}"),
         RenewalAnswer a => $"card {a.Asn} ({a.Product}): concession renewed until {a.ConcessionValidUntil:yyyy-MM-dd}",
         ProductChangeAnswer a => string.Create(CultureInfo.InvariantCulture, $"card {a.Asn}: {a.FromProduct} -> {a.ToProduct}; write card type {a.CardType} ({a.CardTypeCode:X2}) to the card; deposit difference {a.DepositDifferenceFen} fen"),

@@ -146,6 +146,8 @@ internal static partial class TerminalCommands
                     throw new UsageException($"--out: {path} already exists (if it is this replacement's card, write its value with 'terminal outlet claim --card {path}')");
                 }
 
+                LifecycleCards.CheckNewCardFile(path, "--out", null);
+
                 using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, null, parse.GetValue(desk.Psam), 0);
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
                 var request = parse.GetValue(requestId) ?? NewRequestId();
@@ -159,13 +161,12 @@ internal static partial class TerminalCommands
                 }, $"the replacement of {asn}");
                 var replacement = answer.Deserialize<ReplacementAnswer>(WebJson)!;
                 var keySet = CardFiles.KeySet(context, parse.GetValue(common.Keys), EpAlgorithm.Des);
-                var card = LifecycleCards.Personalise(keySet, replacement.NewCard);
-                CardCommands.Save(card, path);
+                var card = LifecycleCards.WriteSold(keySet, replacement.NewCard, path, null, "--out", request);
                 var newAsn = card.Asn;
                 var outlet = new TopUpOutlet(session.Core, new Cards.Transactions.IssuerLoadAuthority(keySet), session.Psam!.Terminal);
                 outlet.RecordCash("replacement-fee", replacement.FeeFen, newAsn, request);
-                context.Out.WriteLine($"card {asn} replaced by {newAsn} (written to {path}); fee {PurchaseTerminal.Yuan(replacement.FeeFen)} taken; recovered {PurchaseTerminal.Yuan(replacement.RecoveredFen)} ({replacement.Statement.Lines.Count} late records on the loss statement)");
-                if (replacement.RecoveredFen <= 0)
+                context.Out.WriteLine($"card {asn} replaced by {newAsn} (written to {path}); fee {PurchaseTerminal.Yuan(replacement.FeeFen)} taken; recovered {PurchaseTerminal.Yuan(replacement.RecoveredFen)} ({replacement.Statement.Lines.Count} late records on the loss statement){(replacement.TransferredCreditsFen == 0 ? string.Empty : $"; its unwritten pending credits {PurchaseTerminal.Yuan(replacement.TransferredCreditsFen)} moved with it")}");
+                if (replacement.RecoveredFen <= 0 && replacement.TransferredCreditsFen == 0)
                 {
                     session.Save();
                     return ExitCodes.Ok;

@@ -276,13 +276,14 @@ internal static partial class TerminalCommands
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
                 var centreClient = Counter(client, parse.GetValue(desk.Centre)!, session);
                 var outlet = new TopUpOutlet(session.Core, new IssuerLoadAuthority(session.KeySet(context, parse.GetValue(common.Keys))), session.Psam!.Terminal);
+                var request = parse.GetValue(requestId) ?? "outlet-" + Guid.NewGuid().ToString("N");
                 var result = outlet.Refund(
                     session.Card!,
                     (asn, balance) =>
                     {
                         var body = new System.Text.Json.Nodes.JsonObject
                         {
-                            ["requestId"] = parse.GetValue(requestId) ?? "outlet-" + Guid.NewGuid().ToString("N"),
+                            ["requestId"] = request,
                             ["operator"] = parse.GetValue(desk.Clerk),
                             ["outletId"] = session.Core.Config.OperatorId,
                             ["cardBalanceFen"] = balance,
@@ -290,11 +291,15 @@ internal static partial class TerminalCommands
                             ["idNumber"] = parse.GetValue(id),
                         };
                         var answer = centreClient.Post($"api/cards/{asn}/refund", body, $"the refund of {asn}");
-                        return answer.GetProperty("status").GetString() == "done"
-                            ? (true, answer.GetProperty("paidOutFen").GetInt64(), $"Refunded {PurchaseTerminal.Yuan(answer.GetProperty("paidOutFen").GetInt64())} (deposit {PurchaseTerminal.Yuan(answer.GetProperty("depositFen").GetInt64())} + balance {PurchaseTerminal.Yuan(balance)} − fee {PurchaseTerminal.Yuan(answer.GetProperty("feeFen").GetInt64())})")
-                            : (false, 0, $"The refund needs a second operator: approval {answer.GetProperty("approvalId").GetInt64()}, then refund again after it is approved");
+                        return answer.GetProperty("status").GetString() switch
+                        {
+                            "done" => (true, answer.GetProperty("paidOutFen").GetInt64(), $"Refunded {PurchaseTerminal.Yuan(answer.GetProperty("paidOutFen").GetInt64())} (deposit {PurchaseTerminal.Yuan(answer.GetProperty("depositFen").GetInt64())} + balance {PurchaseTerminal.Yuan(balance)} − fee {PurchaseTerminal.Yuan(answer.GetProperty("feeFen").GetInt64())})"),
+                            "declined" => (false, 0, $"The refund was declined by the second operator (approval {answer.GetProperty("approvalId").GetInt64()}) — nothing refunded"),
+                            _ => (false, 0, $"The refund needs a second operator: approval {answer.GetProperty("approvalId").GetInt64()}; once it is approved, refund again with --request-id {request} to pay out and block the card"),
+                        };
                     },
-                    new MaintenanceKeyBlocker(session.KeySet(context, parse.GetValue(common.Keys))));
+                    new MaintenanceKeyBlocker(session.KeySet(context, parse.GetValue(common.Keys))),
+                    request);
                 return session.Finish(context, result);
             });
     }
@@ -314,11 +319,13 @@ internal static partial class TerminalCommands
             .With([output, psam, centre, product, who, requestId, name, id, .. common.All])
             .Does(parse =>
             {
+                var existing = LifecycleCards.CheckNewCardFile(parse.GetValue(output)!, "--out", parse.GetValue(requestId));
                 using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, null, parse.GetValue(psam), 0);
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+                var request = parse.GetValue(requestId) ?? "outlet-" + Guid.NewGuid().ToString("N");
                 var answer = Counter(client, parse.GetValue(centre)!, session).Post("api/lifecycle/sales", new System.Text.Json.Nodes.JsonObject
                 {
-                    ["requestId"] = parse.GetValue(requestId) ?? "outlet-" + Guid.NewGuid().ToString("N"),
+                    ["requestId"] = request,
                     ["operator"] = parse.GetValue(who),
                     ["product"] = parse.GetValue(product),
                     ["outletId"] = session.Core.Config.OperatorId,
@@ -326,10 +333,9 @@ internal static partial class TerminalCommands
                     ["idNumber"] = parse.GetValue(id),
                 }, "the sale");
                 var sale = System.Text.Json.JsonSerializer.Deserialize<Clearing.Lifecycle.SaleAnswer>(answer, WebJson)!;
-                var card = LifecycleCards.Personalise(CardFiles.KeySet(context, parse.GetValue(common.Keys), EpAlgorithm.Des), sale);
-                CardCommands.Save(card, parse.GetValue(output)!);
+                var card = LifecycleCards.WriteSold(CardFiles.KeySet(context, parse.GetValue(common.Keys), EpAlgorithm.Des), sale, parse.GetValue(output)!, existing, "--out", request);
                 var outlet = new TopUpOutlet(session.Core, new IssuerLoadAuthority(session.KeySet(context, parse.GetValue(common.Keys))), session.Psam!.Terminal);
-                outlet.RecordSale(card.Asn, sale.DepositFen);
+                outlet.RecordCash("deposit", sale.DepositFen, card.Asn, request);
                 context.Out.WriteLine($"sold card {sale.Asn} ({sale.Product}, {sale.CardType}), deposit {PurchaseTerminal.Yuan(sale.DepositFen)} taken; registered by the centre; written to {parse.GetValue(output)}");
                 session.Save();
                 return ExitCodes.Ok;

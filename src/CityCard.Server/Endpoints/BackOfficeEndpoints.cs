@@ -57,7 +57,7 @@ internal static class BackOfficeEndpoints
         }
         catch (ArgumentException e)
         {
-            return RequestBody.BadRequest(e.Message);
+            return RequestBody.BadRequest(e);
         }
 
         if (sale.CardType is < 0 or > 255)
@@ -232,7 +232,7 @@ internal static class BackOfficeEndpoints
         catch (ArgumentException e)
         {
             asn = default;
-            problem = RequestBody.BadRequest(e.Message);
+            problem = RequestBody.BadRequest(e);
             return false;
         }
     }

@@ -168,7 +168,7 @@ internal static class LifecycleEndpoints
         }
         catch (ArgumentException e)
         {
-            return RequestBody.BadRequest(e.Message);
+            return RequestBody.BadRequest(e);
         }
     }
 

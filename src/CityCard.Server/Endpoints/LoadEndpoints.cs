@@ -63,7 +63,7 @@ internal static class LoadEndpoints
         }
         catch (ArgumentException e)
         {
-            return RequestBody.BadRequest(e.Message);
+            return RequestBody.BadRequest(e);
         }
 
         // The figures are the client's to get right (400); what the centre's records refuse is a 409 from Authorise.
@@ -106,7 +106,7 @@ internal static class LoadEndpoints
         }
         catch (ArgumentException e)
         {
-            return RequestBody.BadRequest(e.Message);
+            return RequestBody.BadRequest(e);
         }
     }
 

@@ -52,10 +52,36 @@ internal static class RequestBody
         {
             return (null, BadRequest($"the request body has a field this request does not take: '{field}'"));
         }
+        catch (JsonException e) when (WrongType(e) is { } problem)
+        {
+            return (null, BadRequest(problem));
+        }
         catch (JsonException e)
         {
             return (null, BadRequest($"the request body is not valid JSON: {e.Message}"));
         }
+    }
+
+    // "amountFen: '5x' … is not a whole number" for System.Text.Json's "The JSON value could not be converted to
+    // System.Nullable`1[System.Int64]. Path: $.amountFen …", which names a .NET type instead of what the field takes.
+    private static string? WrongType(JsonException e)
+    {
+        const string Marker = "could not be converted to ";
+        var at = e.Message.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0 || e.Path is not { Length: > 2 } path || !path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var type = e.Message[(at + Marker.Length)..];
+        var wanted = type switch
+        {
+            _ when type.Contains("Int", StringComparison.Ordinal) => "a whole number",
+            _ when type.StartsWith("System.String", StringComparison.Ordinal) => "a string",
+            _ when type.Contains("Boolean", StringComparison.Ordinal) => "true or false",
+            _ => null,
+        };
+        return wanted is null ? null : $"{path[2..]}: the value must be {wanted}";
     }
 
     // The name in System.Text.Json's "The JSON property 'NAME' could not be mapped to any .NET member …", or null.
@@ -74,6 +100,14 @@ internal static class RequestBody
 
     public static IResult BadRequest(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "Malformed request");
+
+    /// <summary>A 400 with an argument error's message, without the " (Parameter 'asn')" .NET appends to it.</summary>
+    public static IResult BadRequest(ArgumentException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var suffix = $" (Parameter '{error.ParamName}')";
+        return BadRequest(error.ParamName is not null && error.Message.EndsWith(suffix, StringComparison.Ordinal) ? error.Message[..^suffix.Length] : error.Message);
+    }
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge(long limit) =>
         TypedResults.Problem(detail: $"the request body is larger than {limit} bytes", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");

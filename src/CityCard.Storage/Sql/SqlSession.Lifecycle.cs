@@ -236,6 +236,16 @@ internal sealed partial class SqlSession
             ("@created", Seconds(operation.CreatedUtc)));
     }
 
+    public void ReplaceOperationAnswer(string requestId, string answer)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        ArgumentNullException.ThrowIfNull(answer);
+        if (Execute("UPDATE operations SET answer = @answer WHERE request_id = @request", ("@request", requestId), ("@answer", answer)) != 1)
+        {
+            throw new InvalidOperationException($"request {requestId}: no stored answer to replace");
+        }
+    }
+
     public Approval SaveApproval(Approval approval)
     {
         ArgumentNullException.ThrowIfNull(approval);

@@ -339,6 +339,12 @@ internal sealed partial class SqlSession : IClearingWriter
         ("@batch", batchId),
         ("@idx", (long)index));
 
+    public (ReviewDecision Decision, string Note)? FindReview(long batchId, int index) => Query(
+        "SELECT decision, note FROM reviews WHERE batch_id = @batch AND idx = @idx",
+        r => ((ReviewDecision)r.GetInt64(0), r.GetString(1)),
+        ("@batch", batchId),
+        ("@idx", (long)index)) is [var only] ? only : null;
+
     public IReadOnlyList<StoredRecord> RecordsByOutcome(RecordOutcome outcome, int limit) => Query(
         $"SELECT {Prefixed("r", RecordColumns)}, b.device_id, b.batch_number FROM records r JOIN batches b ON b.batch_id = r.batch_id WHERE r.outcome = @outcome ORDER BY r.batch_id DESC, r.idx LIMIT @limit",
         ReadStoredRecord,

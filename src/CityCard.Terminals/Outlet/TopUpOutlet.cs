@@ -46,12 +46,15 @@ public sealed class TopUpOutlet
 
     /// <summary>
     /// Refund at the counter: reads the card's balance, asks <paramref name="refund"/> (the centre) to refund it, and
-    /// blocks the card's application when the centre closed the card. Returns the centre's message.
+    /// blocks the card's application when the centre closed the card. Returns the centre's message. The payout is
+    /// journalled once per <paramref name="requestId"/>: repeating the request (to block the card after a failed write, or
+    /// to finish a refund a second operator approved) pays nothing again.
     /// </summary>
-    public TapResult Refund(IApduChannel card, Func<Security.Ep.Asn, long, (bool Closed, long PaidOutFen, string Message)> refund, ICardBlocker blocker)
+    public TapResult Refund(IApduChannel card, Func<Security.Ep.Asn, long, (bool Closed, long PaidOutFen, string Message)> refund, ICardBlocker blocker, string requestId)
     {
         ArgumentNullException.ThrowIfNull(refund);
         ArgumentNullException.ThrowIfNull(blocker);
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
         var reading = CardReader.Read(card, 1);
         if (reading.Outcome != ReadOutcome.Read || reading.PublicInfo is null || reading.Balance is not { } balance)
         {
@@ -64,7 +67,7 @@ public sealed class TopUpOutlet
             return new TapResult(TapOutcome.Refused, message);
         }
 
-        Core.AppendCash(new CashMovement("refund", -paidOut, reading.PublicInfo.Asn.ToString(), Core.Clock.GetUtcNow()));
+        RecordCash("refund", -paidOut, reading.PublicInfo.Asn, requestId);
         return blocker.Block(card)
             ? new TapResult(TapOutcome.Completed, message + " — card blocked", null, balance)
             : new TapResult(TapOutcome.Completed, message + " — the card could not be blocked: keep it (it is on the blacklist)", null, balance);
@@ -206,14 +209,10 @@ public sealed class TopUpOutlet
         return card;
     }
 
-    /// <summary>Journals the deposit of a card the centre sold (it allocated the ASN and registered it) and the outlet personalised.</summary>
-    public void RecordSale(Security.Ep.Asn asn, long depositFen) =>
-        Core.AppendCash(new CashMovement("deposit", depositFen, asn.ToString(), Core.Clock.GetUtcNow()));
-
     /// <summary>
-    /// Journals cash the counter took (positive) or paid out (negative) for an operation the centre recorded: a product
-    /// change's deposit difference, a replacement fee. Once per request id: a repeated request (to retry the card write)
-    /// takes no cash again.
+    /// Journals cash the counter took (positive) or paid out (negative) for an operation the centre recorded: the deposit
+    /// of a card it sold, a product change's deposit difference, a replacement fee, a refund. Once per request id: a
+    /// repeated request (to retry the card write) takes no cash again.
     /// </summary>
     public void RecordCash(string reason, long amountFen, Security.Ep.Asn asn, string requestId)
     {

@@ -3,6 +3,7 @@ using CityCard.Clearing.Audit;
 using CityCard.Clearing.Ledger;
 using CityCard.Clearing.Lifecycle;
 using CityCard.Clearing.Outcomes;
+using CityCard.Clearing.Pipeline;
 using CityCard.Clearing.Registry;
 using CityCard.Clearing.Tests.Support;
 using CityCard.Security.Ep;
@@ -107,6 +108,28 @@ public sealed class LifecycleTests(PostgresServer server)
 
     [Theory]
     [MemberData(nameof(Engines))]
+    public void LossStatement_UseAfterBlacklistingAcceptedOnReview_SaysSo(string engine)
+    {
+        using var rig = NewRig(engine);
+        var card = rig.SellRegistered(5_000);
+        rig.World.Clock.Now = rig.World.Clock.Now.AddHours(1);
+        var loss = rig.Lifecycle.ReportLoss(rig.Request(), card.Asn, LifecycleRig.Zhang);
+        var batch = rig.NextBatch();
+        rig.World.Clock.Now = rig.World.Clock.Now.AddHours(1);
+        rig.World.Ingest(ShopDevice, batch, card.Purchase(150, ShopTerminal, Shop, At(14), blacklistVersion: loss.BlacklistVersion));
+
+        // The holder admits the purchase: the supervisor accepts it, and the statement must not claim the terminal did not know.
+        new SuspectReview(rig.World.Database.Store, rig.World.Clock).Decide(ShopDevice, batch, 0, ReviewDecision.Accept, "holder confirms the purchase", "bob");
+        var lines = rig.Lifecycle.Statement(card.Asn).Lines;
+
+        var line = Assert.Single(lines);
+        Assert.Equal(("accepted", -150L, 4_850L), (line.Outcome, line.EffectFen, line.RunningFen));
+        Assert.StartsWith("accepted on review", line.Explanation, StringComparison.Ordinal);
+        rig.AssertAuditOk();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
     public void Found_BeforeReplacement_UnblockedAsNewVersion(string engine)
     {
         using var rig = NewRig(engine);
@@ -193,6 +216,131 @@ public sealed class LifecycleTests(PostgresServer server)
         Assert.Equal(("done", 300L), (small.Status, rig.TopUps.Credits(card.Asn).Single().AmountFen));
         Assert.Equal(("awaiting-approval", "declined"), (large.Status, declined.Status));
         Assert.Contains("reason is required", Refused(() => rig.Lifecycle.Adjust(rig.Request(), card.Asn, 100, " ")), StringComparison.Ordinal);
+        rig.AssertAuditOk();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Replace_LostCardWithPendingCredits_TheyMoveToTheNewCard(string engine)
+    {
+        using var rig = NewRig(engine);
+        var card = rig.SellRegistered(5_000);
+        rig.Lifecycle.ReportLoss(rig.Request(), card.Asn, LifecycleRig.Zhang);
+
+        // Paid online and credited goodwill before (and after) the loss: the lost card can never write them at an outlet.
+        rig.TopUps.Notify("WX-1", card.Asn, 3_000);
+        rig.Lifecycle.Adjust(rig.Request("bob"), card.Asn, 500, "charged twice on route 3");
+        rig.World.Clock.Now = rig.World.Clock.Now.AddDays(7);
+        var replacement = rig.Lifecycle.Replace(rig.Request(), card.Asn, LifecycleRig.Zhang, Outlet);
+
+        var newAsn = Asn.Parse(replacement.NewCard.Asn, "asn");
+        Assert.Equal((5_000L, 3_500L), (replacement.RecoveredFen, replacement.TransferredCreditsFen));
+        Assert.Equal(
+            [("replacement", 5_000L), ("payment", 3_000L), ("adjustment", 500L)],
+            rig.TopUps.Credits(newAsn).Where(c => c.Status == PendingCreditStatus.Available).Select(c => (c.Source, c.AmountFen)).OrderByDescending(c => c.AmountFen));
+        Assert.All(rig.TopUps.Credits(card.Asn), c => Assert.Equal(PendingCreditStatus.Transferred, c.Status));
+        rig.AssertAuditOk();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Refund_LostCardWithPendingCredits_PaidOutWithTheRefund(string engine)
+    {
+        using var rig = NewRig(engine);
+        var card = rig.SellRegistered(2_500);
+        rig.Lifecycle.ReportLoss(rig.Request(), card.Asn, LifecycleRig.Zhang);
+        rig.TopUps.Notify("WX-2", card.Asn, 800);
+        rig.World.Clock.Now = rig.World.Clock.Now.AddDays(7);
+
+        var refund = rig.Lifecycle.Refund(rig.Request(), card.Asn, null, Outlet, LifecycleRig.Zhang);
+
+        Assert.Equal(("done", 800L, 4_800L), (refund.Status, refund.CreditsFen, refund.PaidOutFen));
+        Assert.Equal(PendingCreditStatus.Refunded, Assert.Single(rig.TopUps.Credits(card.Asn)).Status);
+        rig.AssertAuditOk();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Approval_TheMakersRequestAnswersWithTheDecision(string engine)
+    {
+        using var rig = NewRig(engine);
+        var card = rig.SellRegistered(60_000);
+        var refundRequest = rig.Request("alice");
+        var adjustRequest = rig.Request("alice");
+        var held = rig.Lifecycle.Refund(refundRequest, card.Asn, 60_000, Outlet, LifecycleRig.Zhang);
+        var heldAdjustment = rig.Lifecycle.Adjust(adjustRequest, card.Asn, 90_000, "goodwill");
+
+        rig.Lifecycle.Decline(rig.Request("bob"), heldAdjustment.ApprovalId!.Value);
+        rig.Lifecycle.Approve(rig.Request("bob"), held.ApprovalId!.Value);
+
+        // The outlet holding the card repeats its request to pay out and block it: it learns the refund was done.
+        var replay = rig.Lifecycle.Refund(refundRequest, card.Asn, 60_000, Outlet, LifecycleRig.Zhang);
+        Assert.Equal(("done", held.ApprovalId, 61_500L), (replay.Status, replay.ApprovalId, replay.PaidOutFen));
+        Assert.NotNull(replay.BlacklistVersion);
+        Assert.Equal("declined", rig.Lifecycle.Adjust(adjustRequest, card.Asn, 90_000, "goodwill").Status);
+        Assert.Contains("other parameters", Refused(() => rig.Lifecycle.Refund(refundRequest, card.Asn, 59_000, Outlet, LifecycleRig.Zhang)), StringComparison.Ordinal);
+        rig.AssertAuditOk();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Refund_HeldCardPresent_ApprovalCheckedAgainstWhatHappenedMeanwhile(string engine)
+    {
+        using var rig = NewRig(engine);
+        var credited = rig.SellRegistered(60_000);
+        var lost = rig.SellRegistered(60_000);
+        var heldCredited = rig.Lifecycle.Refund(rig.Request("alice"), credited.Asn, 60_000, Outlet, LifecycleRig.Zhang);
+        var heldLost = rig.Lifecycle.Refund(rig.Request("alice"), lost.Asn, 60_000, Outlet, LifecycleRig.Zhang);
+
+        rig.TopUps.Notify("WX-3", credited.Asn, 1_000);
+        rig.Lifecycle.ReportLoss(rig.Request(), lost.Asn, LifecycleRig.Zhang);
+
+        Assert.Contains("has pending credits", Refused(() => rig.Lifecycle.Approve(rig.Request("bob"), heldCredited.ApprovalId!.Value)), StringComparison.Ordinal);
+        Assert.Contains("blocked card is not refunded at the counter", Refused(() => rig.Lifecycle.Approve(rig.Request("bob"), heldLost.ApprovalId!.Value)), StringComparison.Ordinal);
+        Assert.Equal((CardStatus.Active, CardStatus.Lost), (rig.World.Card(credited).Status, rig.World.Card(lost).Status));
+        Assert.Equal(2, rig.Lifecycle.PendingApprovals().Count);
+
+        // A lost card's refund approved for one payout is not carried out for another (a payment arrived since).
+        var other = rig.SellRegistered(60_000);
+        rig.Lifecycle.ReportLoss(rig.Request(), other.Asn, LifecycleRig.Zhang);
+        rig.World.Clock.Now = rig.World.Clock.Now.AddDays(7);
+        var heldLostRefund = rig.Lifecycle.Refund(rig.Request("alice"), other.Asn, null, Outlet, LifecycleRig.Zhang);
+        rig.TopUps.Notify("WX-4", other.Asn, 700);
+        Assert.Contains("would now pay out 62200 fen, not the 61500 fen that were approved", Refused(() => rig.Lifecycle.Approve(rig.Request("bob"), heldLostRefund.ApprovalId!.Value)), StringComparison.Ordinal);
+        rig.World.Clock.Now = rig.World.Clock.Now.AddDays(-7);
+
+        // A goodwill credit held while the card was replaced would land on the closed card, where no outlet can write it.
+        var heldAdjustment = rig.Lifecycle.Adjust(rig.Request("alice"), lost.Asn, 90_000, "goodwill");
+        rig.World.Clock.Now = rig.World.Clock.Now.AddDays(7);
+        rig.Lifecycle.Replace(rig.Request(), lost.Asn, LifecycleRig.Zhang, Outlet);
+        Assert.Contains("was closed (replaced) while the adjustment waited", Refused(() => rig.Lifecycle.Approve(rig.Request("bob"), heldAdjustment.ApprovalId!.Value)), StringComparison.Ordinal);
+        Assert.Empty(rig.TopUps.Credits(lost.Asn));
+        rig.AssertAuditOk();
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void RegistryUnblockAndCancel_OfALifecycleCard_Refused(string engine)
+    {
+        using var rig = NewRig(engine);
+        var lost = rig.SellRegistered(1_000);
+        var refunded = rig.SellRegistered(1_000);
+        rig.Lifecycle.ReportLoss(rig.Request(), lost.Asn, LifecycleRig.Zhang);
+        rig.Lifecycle.Refund(rig.Request(), refunded.Asn, 1_000, Outlet, LifecycleRig.Zhang);
+
+        // Until 2026-11-26 'centre card found' took the holder's lost card off the blacklist and left its loss report
+        // standing (neither 'cards lost' nor 'cards found' took it any more), and put a closed card back in the terminals.
+        Assert.Contains("withdraw the report with 'citycard cards found'", Refused(() => rig.World.Registry.Unblock(lost.Asn, "found")), StringComparison.Ordinal);
+        Assert.Contains("stays on the blacklist for good", Refused(() => rig.World.Registry.Unblock(refunded.Asn, "found")), StringComparison.Ordinal);
+        Assert.Equal((CardStatus.Lost, CardStatus.Cancelled), (rig.World.Card(lost).Status, rig.World.Card(refunded).Status));
+        Assert.NotNull(rig.World.Card(lost).BlacklistedVersion);
+        Assert.NotNull(rig.World.Card(refunded).BlacklistedVersion);
+        rig.Lifecycle.Found(rig.Request(), lost.Asn, LifecycleRig.Zhang);
+
+        // 'centre card cancel' stopped a sold card's records without paying out its deposit or listing it for the terminals.
+        Assert.Contains("close it with 'citycard cards refund'", Refused(() => rig.World.Registry.Cancel(lost.Asn)), StringComparison.Ordinal);
+        Assert.Contains("already closed (refunded)", Refused(() => rig.World.Registry.Cancel(refunded.Asn)), StringComparison.Ordinal);
+        Assert.Equal(CardStatus.Active, rig.World.Card(lost).Status);
         rig.AssertAuditOk();
     }
 

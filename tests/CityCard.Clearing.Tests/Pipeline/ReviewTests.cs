@@ -37,6 +37,9 @@ public sealed class ReviewTests(PostgresServer server)
         var bus = report.Statements.Single(s => s.MerchantId == BusCompany);
         Assert.Equal((2L, 100L, 400L), (bus.Purchases, bus.ConcessionSubsidyFen, bus.RevenueFen));
         Assert.True(report.Reconciled, string.Join("\n", report.Differences));
+        var replay = review.Decide(BusDevice, 1, 1, ReviewDecision.Accept, "terminal clock was 5 hours fast; confirmed with the operator", "inspector");
+        Assert.Equal(ReasonCode.AcceptedOnReview, replay.Record.Reason);
+        Assert.Equal(card.Balance, world.Card(card).ShadowBalanceFen);
         PipelineTests.AssertAuditOk(world);
     }
 
@@ -54,7 +57,12 @@ public sealed class ReviewTests(PostgresServer server)
         Assert.Equal(RecordOutcome.Rejected, rejected.Record.Outcome);
         Assert.Equal(5_000, world.Card(card).ShadowBalanceFen);
         var again = Assert.Throws<ClearingInputException>(() => review.Decide(BusDevice, 1, 0, ReviewDecision.Accept, "changed my mind", "inspector"));
-        Assert.Contains("only suspect records are reviewed", again.Message, StringComparison.Ordinal);
+        Assert.Contains("was already rejected on review ('not ours')", again.Message, StringComparison.Ordinal);
+
+        // The same review repeated (the supervisor's retry after a lost answer): the same answer, nothing logged twice.
+        var replay = review.Decide(BusDevice, 1, 0, ReviewDecision.Reject, "not ours ", "inspector");
+        Assert.Equal((rejected.Record.Outcome, rejected.Record.Reason, rejected.Record.Key), (replay.Record.Outcome, replay.Record.Reason, replay.Record.Key));
+        Assert.Single(world.Database.Store.Read(r => r.OperatorLog(0, 10)));
         PipelineTests.AssertAuditOk(world);
     }
 
