@@ -6,13 +6,14 @@ namespace CityCard.Storage;
 /// <summary>Which failures of the database engines mean the database cannot be used just now, as opposed to a bug.</summary>
 public static class DatabaseFailures
 {
-    // SQLite primary result codes (an extended code keeps its primary code in the low byte): busy and locked past the busy timeout, an I/O error, a full disk, a file that cannot be opened.
-    private static readonly HashSet<int> SqliteUnavailable = [5, 6, 10, 13, 14];
+    // SQLite primary result codes (an extended code keeps its primary code in the low byte): busy and locked past the busy
+    // timeout, a read-only file, an I/O error, a full disk, a file that cannot be opened.
+    private static readonly HashSet<int> SqliteUnavailable = [5, 6, 8, 10, 13, 14];
 
     /// <summary>
     /// True when <paramref name="error"/> (or the single exception inside an AggregateException) says the database is not
     /// available: a <see cref="StorageException"/>; for PostgreSQL a lost or refused connection, a server shutting down,
-    /// out of connections or disk, a database dropped or a login refused under a running program; for SQLite a file busy
+    /// out of connections or disk, a database dropped, a login refused or a role without rights on the tables; for SQLite a file busy
     /// beyond the timeout, unreadable, unwritable or on a full disk. A syntax error, a broken constraint and the like are not.
     /// </summary>
     public static bool IsUnavailable(Exception? error)
@@ -30,6 +31,7 @@ public static class DatabaseFailures
                 || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal) // operator intervention: shutdown, database dropped
                 || postgres.SqlState.StartsWith("53", StringComparison.Ordinal) // insufficient resources
                 || postgres.SqlState.StartsWith("28", StringComparison.Ordinal) // login refused
+                || postgres.SqlState == "42501" // a role without rights on the centre's tables
                 || postgres.SqlState == "3D000", // the database does not exist
             NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or System.Net.Sockets.SocketException or TimeoutException,
             SqliteException sqlite => SqliteUnavailable.Contains(sqlite.SqliteErrorCode & 0xFF),
