@@ -87,19 +87,30 @@ internal static partial class SqlAudit
         differences.AddRange(s.Query(
             $"SELECT p.sub, {SqlSession.Sum("p.amount_fen")} FROM postings p WHERE p.account = 1 AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.asn = p.sub) GROUP BY p.sub",
             r => $"card float of unregistered card {SqlSession.AsnOf(r.GetInt64(0))}: {-r.GetInt64(1)} fen"));
+        // The deposits beside the float: what the card deposits account holds equals the deposits the cards hold (a sale
+        // or product change posts what it sets, a refund or closure posts back what it zeroes, a replacement carries it).
+        var deposits = -s.Scalar($"SELECT {SqlSession.Sum("amount_fen")} FROM postings WHERE account = {(long)AccountKind.CardDeposits}");
+        var held = s.Scalar($"SELECT {SqlSession.Sum("deposit_fen")} FROM cards");
         var figures = new Dictionary<string, long>
         {
             ["cardFloatFen"] = ledger,
             ["shadowBalancesFen"] = shadow,
             ["cards"] = s.Scalar("SELECT COUNT(*) FROM cards"),
             ["cardsDisagreeing"] = differences.Count,
+            ["cardDepositsFen"] = deposits,
+            ["depositsHeldFen"] = held,
         };
+        if (deposits != held)
+        {
+            differences.Insert(0, $"card deposits account holds {deposits} fen, the cards' deposits sum to {held} fen");
+        }
+
         if (ledger != shadow)
         {
             differences.Insert(0, $"card float {ledger} fen, shadow balances sum to {shadow} fen");
         }
 
-        return Result(2, Invariants.CardFloat, figures, differences, ledger == shadow);
+        return Result(2, Invariants.CardFloat, figures, differences, ledger == shadow && deposits == held);
     }
 
     private static InvariantResult ShadowBalance(SqlSession s)

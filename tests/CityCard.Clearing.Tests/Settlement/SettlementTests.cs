@@ -370,6 +370,29 @@ public sealed class SettlementTests(PostgresServer server)
 
     [Theory]
     [MemberData(nameof(Engines))]
+    public void Audit_CardSaleDepositPostingMovedToOutletCash_FailsNamingTheDeposits(string engine)
+    {
+        using var world = Day(engine);
+        PipelineTests.AssertAuditOk(world);
+
+        // The card's 2,000 fen deposit half booked as outlet cash instead: the sale still balances and no card float moved,
+        // so until 2026-11-26 the audit stayed OK while the centre's deposits liability was 1,000 fen short.
+        world.Database.ExecuteRaw(engine == "sqlite" ? "DROP TRIGGER postings_no_update" : "DROP TRIGGER postings_append_only ON postings");
+        const string Sale = "(SELECT MIN(transaction_id) FROM ledger_transactions WHERE reference LIKE 'card sale%')";
+        world.Database.ExecuteRaw($"UPDATE postings SET amount_fen = amount_fen + 1000 WHERE transaction_id = {Sale} AND account = 2");
+        world.Database.ExecuteRaw($"UPDATE postings SET amount_fen = amount_fen - 1000 WHERE transaction_id = {Sale} AND account = 3");
+
+        var audit = world.Database.Store.Read(r => r.Audit());
+
+        Assert.True(audit.Invariants[0].Ok);
+        var floatAndDeposits = audit.Invariants[1];
+        Assert.False(floatAndDeposits.Ok);
+        Assert.Contains("card deposits account holds 1000 fen, the cards' deposits sum to 2000 fen", floatAndDeposits.Differences);
+        Assert.Equal((1_000L, 2_000L), (floatAndDeposits.Figures["cardDepositsFen"], floatAndDeposits.Figures["depositsHeldFen"]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
     public void Audit_ShadowBalanceTamperedWith_FailsCardInvariants(string engine)
     {
         using var world = Day(engine);
