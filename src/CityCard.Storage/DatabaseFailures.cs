@@ -13,7 +13,7 @@ public static class DatabaseFailures
     /// <summary>
     /// True when <paramref name="error"/> (or the single exception inside an AggregateException) says the database is not
     /// available: a <see cref="StorageException"/>; for PostgreSQL a lost or refused connection, a server shutting down,
-    /// out of connections or disk, a database dropped, a login refused or a role without rights on the tables; for SQLite a file busy
+    /// out of connections or disk, a database dropped, a login refused, a role without rights on the tables or a read-only database; for SQLite a file busy
     /// beyond the timeout, unreadable, unwritable or on a full disk. A syntax error, a broken constraint and the like are not.
     /// </summary>
     public static bool IsUnavailable(Exception? error)
@@ -32,6 +32,7 @@ public static class DatabaseFailures
                 || postgres.SqlState.StartsWith("53", StringComparison.Ordinal) // insufficient resources
                 || postgres.SqlState.StartsWith("28", StringComparison.Ordinal) // login refused
                 || postgres.SqlState == "42501" // a role without rights on the centre's tables
+                || postgres.SqlState == "25006" // a read-only database (a standby, default_transaction_read_only)
                 || postgres.SqlState == "3D000", // the database does not exist
             NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or System.Net.Sockets.SocketException or TimeoutException,
             SqliteException sqlite => SqliteUnavailable.Contains(sqlite.SqliteErrorCode & 0xFF),

@@ -15,6 +15,7 @@ public sealed class DatabaseFailuresTests
     [InlineData("28P01", true)] // password refused
     [InlineData("3D000", true)] // no such database
     [InlineData("42501", true)] // a role without rights on the centre's tables
+    [InlineData("25006", true)] // a read-only database
     [InlineData("23505", false)] // a unique key broken: a bug, not an outage
     [InlineData("42P01", false)] // no such table
     [InlineData("22021", false)]
