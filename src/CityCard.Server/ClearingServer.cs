@@ -160,7 +160,7 @@ public static class ClearingServer
         {
             StatusCodes.Status500InternalServerError => "see the server log",
             StatusCodes.Status503ServiceUnavailable when error is not StorageException =>
-                $"{context.RequestServices.GetRequiredService<IClearingStore>().Description}: {(error is AggregateException a ? a.Flatten().InnerExceptions[0] : error)?.Message}",
+                $"{context.RequestServices.GetRequiredService<IClearingStore>().Description}: {DatabaseFailures.Message(error!)}",
             _ => error?.Message,
         };
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClearingServer).FullName!);

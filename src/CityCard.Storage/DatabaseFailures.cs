@@ -39,4 +39,27 @@ public static class DatabaseFailures
             _ => false,
         };
     }
+
+    /// <summary>
+    /// One line naming the problem of a database failure: a PostgreSQL error as <c>SQLSTATE: message</c> (Npgsql's own
+    /// Message adds the statement position on further lines), a connection lost mid-command as such with its cause, a
+    /// connection refused with its cause; anything else by its message.
+    /// </summary>
+    public static string Message(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (error is AggregateException aggregate && aggregate.Flatten().InnerExceptions is [var single])
+        {
+            error = single;
+        }
+
+        return error switch
+        {
+            PostgresException postgres => $"{postgres.SqlState}: {postgres.MessageText}",
+            NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException or TimeoutException } lost when lost.Message.StartsWith("Exception while", StringComparison.Ordinal) =>
+                $"the connection to the database server was lost ({lost.Message}: {lost.InnerException?.Message})",
+            NpgsqlException { InnerException: { } inner } npgsql when !npgsql.Message.Contains(inner.Message, StringComparison.Ordinal) => $"{npgsql.Message} ({inner.Message})",
+            _ => error.Message,
+        };
+    }
 }

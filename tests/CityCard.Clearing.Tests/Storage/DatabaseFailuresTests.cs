@@ -45,4 +45,20 @@ public sealed class DatabaseFailuresTests
         Assert.False(DatabaseFailures.IsUnavailable(new InvalidOperationException("a bug")));
         Assert.False(DatabaseFailures.IsUnavailable(null));
     }
+
+    [Fact]
+    public void Message_OneLineNamingTheProblem()
+    {
+        // Npgsql's own Message adds "\n\nPOSITION: 28" to a statement error, and says "Exception while reading from stream"
+        // for a server gone mid-command: the CLI printed both as they were.
+        var rights = new PostgresException("permission denied for schema public", "ERROR", "ERROR", "42501", position: 28);
+        var lost = new NpgsqlException("Exception while reading from stream", new EndOfStreamException("Attempted to read past the end of the stream."));
+        var refused = new NpgsqlException("Failed to connect to 127.0.0.1:5", new System.Net.Sockets.SocketException(111));
+
+        Assert.Equal("42501: permission denied for schema public", DatabaseFailures.Message(rights));
+        Assert.Equal("23505: duplicate key value violates unique constraint \"k\"", DatabaseFailures.Message(new PostgresException("duplicate key value violates unique constraint \"k\"", "ERROR", "ERROR", "23505", position: 3)));
+        Assert.Equal("the connection to the database server was lost (Exception while reading from stream: Attempted to read past the end of the stream.)", DatabaseFailures.Message(lost));
+        Assert.StartsWith("Failed to connect to 127.0.0.1:5 (", DatabaseFailures.Message(refused), StringComparison.Ordinal);
+        Assert.Equal("SQLite Error 11: 'database disk image is malformed'.", DatabaseFailures.Message(new SqliteException("SQLite Error 11: 'database disk image is malformed'.", 11)));
+    }
 }
