@@ -11,16 +11,18 @@ public static class DatabaseFailures
     private static readonly HashSet<int> SqliteUnavailable = [5, 6, 8, 10, 13, 14];
 
     /// <summary>
-    /// True when <paramref name="error"/> (or the single exception inside an AggregateException) says the database is not
+    /// True when <paramref name="error"/> (or every exception inside an AggregateException) says the database is not
     /// available: a <see cref="StorageException"/>; for PostgreSQL a lost or refused connection, a server shutting down,
     /// out of connections or disk, a database dropped, a login refused, a role without rights on the tables or a read-only database; for SQLite a file busy
     /// beyond the timeout, unreadable, unwritable or on a full disk. A syntax error, a broken constraint and the like are not.
     /// </summary>
     public static bool IsUnavailable(Exception? error)
     {
-        if (error is AggregateException aggregate && aggregate.Flatten().InnerExceptions is [var single])
+        if (error is AggregateException aggregate)
         {
-            error = single;
+            // Work spread over several connections (the settlement's recount) fails on each when the server goes.
+            var inner = aggregate.Flatten().InnerExceptions;
+            return inner.Count > 0 && inner.All(IsUnavailable);
         }
 
         return error switch
@@ -48,9 +50,9 @@ public static class DatabaseFailures
     public static string Message(Exception error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        if (error is AggregateException aggregate && aggregate.Flatten().InnerExceptions is [var single])
+        if (error is AggregateException aggregate && aggregate.Flatten().InnerExceptions is [var first, ..])
         {
-            error = single;
+            error = first;
         }
 
         return error switch

@@ -44,6 +44,12 @@ public sealed class DatabaseFailuresTests
         Assert.True(DatabaseFailures.IsUnavailable(new StorageException("postgresql://x@h/db: the schema is not at version 15")));
         Assert.False(DatabaseFailures.IsUnavailable(new InvalidOperationException("a bug")));
         Assert.False(DatabaseFailures.IsUnavailable(null));
+
+        // The settlement's recount reads on several connections at once: each fails when the server goes.
+        var parts = new AggregateException(new NpgsqlException("Exception while reading from stream", new IOException("reset")), new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"));
+        Assert.True(DatabaseFailures.IsUnavailable(parts));
+        Assert.StartsWith("the connection to the database server was lost", DatabaseFailures.Message(parts), StringComparison.Ordinal);
+        Assert.False(DatabaseFailures.IsUnavailable(new AggregateException(new IOException("x"), new InvalidOperationException("a bug"))));
     }
 
     [Fact]
