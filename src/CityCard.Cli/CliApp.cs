@@ -56,7 +56,12 @@ internal static class CliApp
             // The database or the file system failed under a command (a damaged SQLite file, a role without rights, a
             // full disk, a busy port): the command could not do its job, which is exit 1 with what failed, not a crash.
             // Broken invariants (InvalidOperationException and the like) still propagate.
-            context.Error.WriteLine(cause is StorageException ? $"error: {cause.Message}" : $"error: {Subject(parsed, cause)}: {cause.Message}");
+            context.Error.WriteLine(cause switch
+            {
+                StorageException => $"error: {cause.Message}",
+                DbException => $"error: {Subject(parsed, cause)}: {DatabaseFailures.Message(cause)}",
+                _ => $"error: {Subject(parsed, cause)}: {cause.Message}",
+            });
             return ExitCodes.Failed;
         }
     }

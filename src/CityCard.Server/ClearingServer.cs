@@ -151,12 +151,18 @@ public static class ClearingServer
     private static async Task HandleException(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var (status, title) = Refusal(error) ?? error switch
+        // A database that went away under the running server (PostgreSQL stopped, a connection lost, SQLite's file
+        // unwritable) fails in the engine's own exception, not a StorageException: both are a 503 naming the database.
+        var (status, title) = Refusal(error) ?? (DatabaseFailures.IsUnavailable(error)
+            ? (StatusCodes.Status503ServiceUnavailable, "The database is not available")
+            : (StatusCodes.Status500InternalServerError, "Internal error"));
+        var detail = status switch
         {
-            StorageException => (StatusCodes.Status503ServiceUnavailable, "The database is not available"),
-            _ => (StatusCodes.Status500InternalServerError, "Internal error"),
+            StatusCodes.Status500InternalServerError => "see the server log",
+            StatusCodes.Status503ServiceUnavailable when error is not StorageException =>
+                $"{context.RequestServices.GetRequiredService<IClearingStore>().Description}: {DatabaseFailures.Message(error!)}",
+            _ => error?.Message,
         };
-        var detail = status == StatusCodes.Status500InternalServerError ? "see the server log" : error?.Message;
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClearingServer).FullName!);
         if (Refusal(error) is not null && logger.IsEnabled(LogLevel.Information))
         {

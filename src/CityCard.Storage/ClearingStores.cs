@@ -50,7 +50,7 @@ public static class ClearingStores
         catch (Exception e) when (e is DbException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             store.Dispose();
-            throw new StorageException($"{url.Description}: {e.Message}", e);
+            throw new StorageException($"{url.Description}: {DatabaseFailures.Message(e)}", e);
         }
         catch
         {

@@ -394,6 +394,25 @@ public sealed class ClearingCommandTests : IDisposable
     }
 
     [Fact]
+    public void ParamsShowContent_StandardOutputIsWhatSetTakes_RoundTrips()
+    {
+        Register();
+
+        // What an operator does to change a fare: save the content, edit it, set it. Until 2026-11-26 the version line
+        // came first on standard output, so the saved file was not JSON and 'set' refused it.
+        var shown = Run("centre", "params", "show", "--db", db, "--content");
+        var saved = Path.Combine(directory, "saved.json");
+        File.WriteAllText(saved, shown.Out.Replace("\"flatFareFen\": 200", "\"flatFareFen\": 150", StringComparison.Ordinal));
+        var set = Run("centre", "params", "set", "--db", db, "--file", saved);
+
+        Assert.Equal(0, shown.ExitCode);
+        Assert.StartsWith("{", shown.Out, StringComparison.Ordinal);
+        Assert.Contains("parameter version 1: content 0 (factory)", shown.Error, StringComparison.Ordinal);
+        Assert.True(set.ExitCode == 0, set.Error);
+        Assert.Contains("\"flatFareFen\": 150", Run("centre", "params", "show", "--db", db, "--content").Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ParamsSetShowAndGaps_ContentPublished_LongOpenGapListedAndAuditWarns()
     {
         Register();
@@ -426,7 +445,7 @@ public sealed class ClearingCommandTests : IDisposable
         Assert.Contains("taxi.nightWindow 'late' is not HH:mm-HH:mm", senseless.Error, StringComparison.Ordinal);
         Assert.Equal(2, incomplete.ExitCode);
         Assert.Contains("parameter content: missing section(s) 'acceptedKeyVersions', 'concessions', 'merchantDiscounts', 'taxi', 'doors'", incomplete.Error, StringComparison.Ordinal);
-        Assert.Contains("parameter version 2: content 1", show.Out, StringComparison.Ordinal);
+        Assert.Contains("parameter version 2: content 1", show.Error, StringComparison.Ordinal);
         Assert.Contains("\"payPercent\": 40", show.Out, StringComparison.Ordinal);
         var published = Terminals.Parameters.ParameterFile.Verify(File.ReadAllBytes(file), Terminals.Parameters.ParameterSigningKey.Demo());
         Assert.Equal(150, published.Bus.FlatFareFen);

@@ -61,4 +61,28 @@ public sealed class TerminalUploadTests : IDisposable
         Assert.Contains("nothing to upload", unreachable.Out, StringComparison.Ordinal);
         Assert.Equal(2, CliRunner.Run("terminal", "upload", "--data", F("bus"), "--centre", "http://[::bad").ExitCode);
     }
+
+    [Fact]
+    public async Task Upload_CentreAnswersOtherThan200_Exit1SayingWhatStaysInTheOutbox()
+    {
+        // The centre does not know the bus (422 unknown-device), as it answers 503 while its database is down: until
+        // 2026-11-26 the command then printed "nothing to upload" and exited 0, as if the outbox were empty.
+        var db = $"sqlite:{F("centre.db")}";
+        Assert.Equal(0, CliRunner.Run("db", "migrate", "--db", db).ExitCode);
+        Assert.Equal(0, CliRunner.Run("card", "new", "--out", F("c.json"), "--balance", "1000").ExitCode);
+        Assert.Equal(0, CliRunner.Run("psam", "new", "--out", F("p.json"), "--terminal", "000000110001").ExitCode);
+        Assert.Equal(0, CliRunner.Run("terminal", "bus", "tap", "--card", F("c.json"), "--psam", F("p.json"), "--route", "3", "--stop", "1", "--data", F("bus")).ExitCode);
+        Assert.Equal(0, CliRunner.Run("terminal", "close-batch", "--data", F("bus")).ExitCode);
+
+        await using var app = ClearingServer.Build(new ServerOptions { Database = db }, ["--urls", "http://127.0.0.1:0"]);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var upload = await Task.Run(() => CliRunner.Run("terminal", "upload", "--data", F("bus"), "--centre", app.Urls.First()), TestContext.Current.CancellationToken);
+        await app.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, upload.ExitCode);
+        Assert.Contains("not accepted (422)", upload.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("nothing to upload", upload.Out, StringComparison.Ordinal);
+        Assert.Contains("uploaded 0; 1 batch stays in the outbox", upload.Error, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(F("bus/outbox")));
+    }
 }

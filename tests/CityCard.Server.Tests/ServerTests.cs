@@ -401,11 +401,11 @@ public sealed partial class ServerTests : IAsyncDisposable
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
     }
 
-    private async Task<HttpClient> StartAsync(long maxBodyBytes = ServerOptions.MaxBatchBytes, int requestsPerMinute = 1_200, FixedClock? clock = null, IReadOnlyList<IPNetwork>? trustedProxies = null, Microsoft.Extensions.Logging.ILoggerProvider? logs = null, Action<WebApplication>? beforeStart = null)
+    private async Task<HttpClient> StartAsync(long maxBodyBytes = ServerOptions.MaxBatchBytes, int requestsPerMinute = 1_200, FixedClock? clock = null, IReadOnlyList<IPNetwork>? trustedProxies = null, Microsoft.Extensions.Logging.ILoggerProvider? logs = null, Action<WebApplication>? beforeStart = null, string? database = null)
     {
         var options = new ServerOptions
         {
-            Database = "sqlite:" + Path.Combine(directory, "centre.db"),
+            Database = database ?? "sqlite:" + Path.Combine(directory, "centre.db"),
             MaxBodyBytes = maxBodyBytes,
             RequestsPerMinute = requestsPerMinute,
             TrustedProxies = trustedProxies ?? [],

@@ -101,8 +101,13 @@ internal static class CentreParameterCommands
             var publisher = new ParameterPublisher(store, KeysCommands.ParameterKey(context, parse.GetValue(keys)), TimeProvider.System);
             var publication = publisher.Publish();
             var (file, parameters) = publisher.FullFile(publication);
-            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"parameter version {publication.Version}: content {publication.ContentVersion}{(publication.ContentVersion == 0 ? " (factory)" : string.Empty)}, blacklist version {publication.BlacklistVersion} ({parameters.Blacklist.Count} cards), published {publication.PublishedUtc:yyyy-MM-dd HH:mm:ss} UTC"));
-            if (parse.GetValue(content))
+
+            // With --content, standard output is the content alone (saved to a file, it is what 'params set --file'
+            // takes); the status lines go to standard error.
+            var showContent = parse.GetValue(content);
+            var status = showContent ? context.Error : context.Out;
+            status.WriteLine(string.Create(CultureInfo.InvariantCulture, $"parameter version {publication.Version}: content {publication.ContentVersion}{(publication.ContentVersion == 0 ? " (factory)" : string.Empty)}, blacklist version {publication.BlacklistVersion} ({parameters.Blacklist.Count} cards), published {publication.PublishedUtc:yyyy-MM-dd HH:mm:ss} UTC"));
+            if (showContent)
             {
                 context.Out.WriteLine(ParameterPublisher.FormatContent(parameters));
             }
@@ -118,7 +123,7 @@ internal static class CentreParameterCommands
                     throw new CliFailure($"--out {path}: cannot write the file ({e.Message})", e);
                 }
 
-                context.Out.WriteLine($"full signed file written to {path}");
+                status.WriteLine($"full signed file written to {path}");
             }
 
             return ExitCodes.Ok;

@@ -450,6 +450,15 @@ internal static partial class TerminalCommands
                     sent = core.Upload(new FolderBatchSink(folder));
                 }
 
+                // A batch the centre did not acknowledge (a refusal, a 503 while its database is down) stops the upload
+                // and keeps it and the later ones in the outbox: that is a failure to report, not an empty outbox.
+                var left = Directory.Exists(core.OutboxDirectory) ? Directory.GetFiles(core.OutboxDirectory, "*.ccb").Length : 0;
+                if (left > 0)
+                {
+                    context.Error.WriteLine($"uploaded {sent.Count}{(sent.Count == 0 ? string.Empty : ": " + string.Join(", ", sent))}; {left} {(left == 1 ? "batch stays" : "batches stay")} in the outbox");
+                    return ExitCodes.Failed;
+                }
+
                 context.Out.WriteLine(sent.Count == 0 ? "nothing to upload" : $"uploaded {sent.Count}: {string.Join(", ", sent)}");
                 return ExitCodes.Ok;
             });

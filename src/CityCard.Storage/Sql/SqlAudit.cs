@@ -1,5 +1,6 @@
 using System.Globalization;
 using CityCard.Clearing.Audit;
+using CityCard.Clearing.Ledger;
 using CityCard.Clearing.Settlement;
 
 namespace CityCard.Storage.Sql;
@@ -86,19 +87,30 @@ internal static partial class SqlAudit
         differences.AddRange(s.Query(
             $"SELECT p.sub, {SqlSession.Sum("p.amount_fen")} FROM postings p WHERE p.account = 1 AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.asn = p.sub) GROUP BY p.sub",
             r => $"card float of unregistered card {SqlSession.AsnOf(r.GetInt64(0))}: {-r.GetInt64(1)} fen"));
+        // The deposits beside the float: what the card deposits account holds equals the deposits the cards hold (a sale
+        // or product change posts what it sets, a refund or closure posts back what it zeroes, a replacement carries it).
+        var deposits = -s.Scalar($"SELECT {SqlSession.Sum("amount_fen")} FROM postings WHERE account = {(long)AccountKind.CardDeposits}");
+        var held = s.Scalar($"SELECT {SqlSession.Sum("deposit_fen")} FROM cards");
         var figures = new Dictionary<string, long>
         {
             ["cardFloatFen"] = ledger,
             ["shadowBalancesFen"] = shadow,
             ["cards"] = s.Scalar("SELECT COUNT(*) FROM cards"),
             ["cardsDisagreeing"] = differences.Count,
+            ["cardDepositsFen"] = deposits,
+            ["depositsHeldFen"] = held,
         };
+        if (deposits != held)
+        {
+            differences.Insert(0, $"card deposits account holds {deposits} fen, the cards' deposits sum to {held} fen");
+        }
+
         if (ledger != shadow)
         {
             differences.Insert(0, $"card float {ledger} fen, shadow balances sum to {shadow} fen");
         }
 
-        return Result(2, Invariants.CardFloat, figures, differences, ledger == shadow);
+        return Result(2, Invariants.CardFloat, figures, differences, ledger == shadow && deposits == held);
     }
 
     private static InvariantResult ShadowBalance(SqlSession s)
@@ -177,7 +189,8 @@ internal static partial class SqlAudit
     {
         var differences = new List<string>();
         var recounted = ScopeGroups(s, string.Empty);
-        foreach (var check in BatchChecks(s, PassesOf(recounted), string.Empty))
+        var checks = BatchChecks(s, PassesOf(recounted), string.Empty);
+        foreach (var check in checks)
         {
             var name = $"batch {check.BatchId} (device {check.DeviceId} #{check.BatchNumber})";
             if (check.DeclaredRecords != check.StoredRecords || check.DeclaredFen != check.StoredFen)
@@ -190,6 +203,8 @@ internal static partial class SqlAudit
                 differences.Add($"{name}: accepted purchases less loads are {check.AcceptedNetFen} fen, card float postings move {check.PostedCardFloatFen} fen");
             }
         }
+
+        differences.AddRange(LedgerLinesAgainstRecords(s, recounted, checks.ToDictionary(c => c.BatchId, c => $"batch {c.BatchId} (device {c.DeviceId} #{c.BatchNumber})")));
 
         // The batch totals settlement states from, group by group, against the records as they are now.
         differences.AddRange(GroupsAgainstRecords(recounted, TotalGroups(s, string.Empty)));
@@ -215,6 +230,54 @@ internal static partial class SqlAudit
             ["refusedFiles"] = s.Scalar("SELECT COUNT(*) FROM refused_files"),
         };
         return Result(4, Invariants.RecordsAccounted, figures, differences, true);
+    }
+
+    /// <summary>
+    /// Each batch's ledger lines other than card float — in its own transaction and its reviews' — against what its
+    /// accepted records make: per merchant the payable (−net), the commission income (−commission), the concession
+    /// subsidy receivable and per outlet operator the cash (loads). The card float lines are the batch checks' above; a
+    /// line moved to another account or party keeps every transaction balanced and the card float unchanged, so only
+    /// this finds it.
+    /// </summary>
+    private static List<string> LedgerLinesAgainstRecords(SqlSession s, IReadOnlyList<ScopeGroup> recounted, Dictionary<long, string> names)
+    {
+        var made = new Dictionary<(long Batch, long Account, long Sub), long>();
+        var posted = new Dictionary<(long Batch, long Account, long Sub), long>();
+        static void Add(Dictionary<(long, long, long), long> lines, (long, long, long) key, long fen) => lines[key] = checked(lines.GetValueOrDefault(key) + fen);
+        foreach (var g in recounted)
+        {
+            Add(made, (g.BatchId, (long)AccountKind.MerchantPayable, g.PartyId), -g.NetFen);
+            Add(made, (g.BatchId, (long)AccountKind.CommissionIncome, 0), -g.CommissionFen);
+            Add(made, (g.BatchId, (long)AccountKind.ConcessionSubsidyReceivable, 0), g.SubsidyFen);
+            Add(made, (g.BatchId, (long)AccountKind.OutletCash, g.PartyId), g.LoadsFen);
+        }
+
+        var accounts = $"{(long)AccountKind.OutletCash}, {(long)AccountKind.MerchantPayable}, {(long)AccountKind.CommissionIncome}, {(long)AccountKind.ConcessionSubsidyReceivable}";
+        s.ForEach(
+            $"""
+            SELECT b.batch_id, p.account, p.sub, {SqlSession.Sum("p.amount_fen")} FROM batches b JOIN postings p ON p.transaction_id = b.ledger_transaction_id
+            WHERE p.account IN ({accounts}) GROUP BY b.batch_id, p.account, p.sub
+            UNION ALL
+            SELECT v.batch_id, p.account, p.sub, {SqlSession.Sum("p.amount_fen")} FROM reviews v JOIN postings p ON p.transaction_id = v.ledger_transaction_id
+            WHERE p.account IN ({accounts}) GROUP BY v.batch_id, p.account, p.sub
+            """,
+            r => Add(posted, (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)), r.GetInt64(3)));
+        return made.Keys.Union(posted.Keys)
+            .Where(key => made.GetValueOrDefault(key) != posted.GetValueOrDefault(key))
+            .Order()
+            .Select(key =>
+            {
+                var account = (AccountKind)key.Account switch
+                {
+                    AccountKind.MerchantPayable => $"payable to merchant {key.Sub}",
+                    AccountKind.OutletCash => $"cash of outlet {key.Sub}",
+                    AccountKind.CommissionIncome => "commission income",
+                    _ => "concession subsidy receivable",
+                };
+                var name = names.TryGetValue(key.Batch, out var known) ? known : $"batch {key.Batch}";
+                return $"{name}: {account}: its accepted records make {made.GetValueOrDefault(key)} fen, its postings move {posted.GetValueOrDefault(key)} fen";
+            })
+            .ToList();
     }
 
     private static string Describe(ScopeGroup? g) => g is null

@@ -73,8 +73,10 @@ internal sealed partial class SqlSession
     public Clearing.Operators.OperatorAccount? FindOperatorByToken(string tokenSha256) =>
         Single("SELECT name, role, created_utc, revoked_utc FROM operators WHERE token_sha256 = @hash", ReadOperator, ("@hash", tokenSha256));
 
+    // Sorted here by code point: PostgreSQL's ORDER BY follows the database's collation (a cluster initialised with a
+    // language locale puts "adam" before "Bob"), SQLite's compares bytes; the list reads the same on both.
     public IReadOnlyList<Clearing.Operators.OperatorAccount> Operators() =>
-        Query("SELECT name, role, created_utc, revoked_utc FROM operators ORDER BY name", ReadOperator);
+        [.. Query("SELECT name, role, created_utc, revoked_utc FROM operators", ReadOperator).OrderBy(o => o.Name, StringComparer.Ordinal)];
 
     public bool AddOperator(Clearing.Operators.OperatorAccount account, string tokenSha256)
     {

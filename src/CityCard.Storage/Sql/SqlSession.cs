@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using CityCard.Clearing;
 using CityCard.Clearing.Audit;
 using CityCard.Clearing.Ledger;
 using CityCard.Clearing.Outcomes;
@@ -81,6 +82,13 @@ internal sealed partial class SqlSession : IClearingWriter
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
+            if (value is string text && text.Contains('\0', StringComparison.Ordinal))
+            {
+                // PostgreSQL's text cannot hold U+0000 (22021, a server error) and SQLite would store it: refused alike on
+                // both, before anything of the transaction is committed, naming the value (no name, reason or note needs it).
+                throw new ClearingInputException($"text '{text.Replace("\0", "\\u0000", StringComparison.Ordinal)}' holds a NUL character (U+0000), which the centre does not store");
+            }
+
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;
             parameter.DbType = value switch

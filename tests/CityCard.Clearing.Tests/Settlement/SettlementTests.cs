@@ -342,6 +342,57 @@ public sealed class SettlementTests(PostgresServer server)
 
     [Theory]
     [MemberData(nameof(Engines))]
+    public void Audit_BatchPostingsMovedBetweenAccountsStillBalanced_FailsNamingTheBatchAndAccounts(string engine)
+    {
+        using var world = Day(engine);
+        world.SettleAfterDay(Today);
+        PipelineTests.AssertAuditOk(world);
+
+        // Balanced tampering inside a batch's own ledger transaction: a fen of the bus company's payable turned into
+        // commission income, and the outlet's cash booked to another outlet. Every transaction still sums to zero and no
+        // card's float moved, so until 2026-11-26 the audit stayed OK.
+        world.Database.ExecuteRaw(engine == "sqlite" ? "DROP TRIGGER postings_no_update" : "DROP TRIGGER postings_append_only ON postings");
+        string Transaction(uint device) => $"(SELECT ledger_transaction_id FROM batches WHERE device_id = {device} AND batch_number = 1)";
+        world.Database.ExecuteRaw($"UPDATE postings SET amount_fen = amount_fen + 1 WHERE transaction_id = {Transaction(BusDevice)} AND account = 4 AND sub = {BusCompany}");
+        world.Database.ExecuteRaw($"UPDATE postings SET amount_fen = amount_fen - 1 WHERE transaction_id = {Transaction(BusDevice)} AND account = 5");
+        world.Database.ExecuteRaw($"UPDATE postings SET sub = 99 WHERE transaction_id = {Transaction(OutletDevice)} AND account = 3");
+
+        var audit = world.Database.Store.Read(r => r.Audit());
+
+        Assert.True(audit.Invariants[0].Ok);
+        var accounted = audit.Invariants[3];
+        Assert.False(accounted.Ok);
+        Assert.Contains(accounted.Differences, d => d.Contains($"(device {BusDevice} #1): payable to merchant {BusCompany}: its accepted records make -", StringComparison.Ordinal) && d.Contains("fen, its postings move -", StringComparison.Ordinal));
+        Assert.Contains(accounted.Differences, d => d.Contains($"(device {BusDevice} #1): commission income:", StringComparison.Ordinal));
+        Assert.Contains(accounted.Differences, d => d.Contains($"(device {OutletDevice} #1): cash of outlet {Outlet}: its accepted records make 2000 fen, its postings move 0 fen", StringComparison.Ordinal));
+        Assert.Contains(accounted.Differences, d => d.Contains($"(device {OutletDevice} #1): cash of outlet 99: its accepted records make 0 fen, its postings move 2000 fen", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Audit_CardSaleDepositPostingMovedToOutletCash_FailsNamingTheDeposits(string engine)
+    {
+        using var world = Day(engine);
+        PipelineTests.AssertAuditOk(world);
+
+        // The card's 2,000 fen deposit half booked as outlet cash instead: the sale still balances and no card float moved,
+        // so until 2026-11-26 the audit stayed OK while the centre's deposits liability was 1,000 fen short.
+        world.Database.ExecuteRaw(engine == "sqlite" ? "DROP TRIGGER postings_no_update" : "DROP TRIGGER postings_append_only ON postings");
+        const string Sale = "(SELECT MIN(transaction_id) FROM ledger_transactions WHERE reference LIKE 'card sale%')";
+        world.Database.ExecuteRaw($"UPDATE postings SET amount_fen = amount_fen + 1000 WHERE transaction_id = {Sale} AND account = 2");
+        world.Database.ExecuteRaw($"UPDATE postings SET amount_fen = amount_fen - 1000 WHERE transaction_id = {Sale} AND account = 3");
+
+        var audit = world.Database.Store.Read(r => r.Audit());
+
+        Assert.True(audit.Invariants[0].Ok);
+        var floatAndDeposits = audit.Invariants[1];
+        Assert.False(floatAndDeposits.Ok);
+        Assert.Contains("card deposits account holds 1000 fen, the cards' deposits sum to 2000 fen", floatAndDeposits.Differences);
+        Assert.Equal((1_000L, 2_000L), (floatAndDeposits.Figures["cardDepositsFen"], floatAndDeposits.Figures["depositsHeldFen"]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
     public void Audit_ShadowBalanceTamperedWith_FailsCardInvariants(string engine)
     {
         using var world = Day(engine);

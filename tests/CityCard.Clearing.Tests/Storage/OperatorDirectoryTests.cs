@@ -45,6 +45,26 @@ public sealed class OperatorDirectoryTests(PostgresServer server)
 
     [Theory]
     [MemberData(nameof(Engines))]
+    public void List_UnderALanguageCollation_InOrdinalOrderAsOnSqlite(string engine)
+    {
+        using var world = new World(TestDatabase.Create(engine, server));
+        if (engine == "postgres")
+        {
+            // A production cluster initialised with a language locale sorts text by it (adam < Bob), SQLite by code point.
+            world.Database.ExecuteRaw("ALTER TABLE operators ALTER COLUMN name TYPE TEXT COLLATE \"en-US-x-icu\"");
+        }
+
+        var directory = new OperatorDirectory(world.Database.Store, world.Clock);
+        foreach (var name in new[] { "adam", "Zed", "_x", "Bob" })
+        {
+            directory.Add(name, OperatorRole.Viewer, "setup");
+        }
+
+        Assert.Equal(["Bob", "Zed", "_x", "adam"], directory.List().Select(o => o.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
     public void BadNamesRolesAndRepeats_RefusedNamingTheProblem_NothingStored(string engine)
     {
         using var world = new World(TestDatabase.Create(engine, server));
