@@ -1,3 +1,4 @@
+using CityCard.Cards.Cos;
 using CityCard.Cards.Issuance;
 using CityCard.Cards.Psam;
 using CityCard.Cards.Transactions;
@@ -33,12 +34,14 @@ internal static class CardBench
     private static double Purchases(EpAlgorithm algorithm, bool capp, double seconds)
     {
         var issuer = CardIssuer.Demo(algorithm);
-        var card = issuer.Issue(new CardIssueRequest
+        var serial = 42L;
+        SoftCard Issue() => issuer.Issue(new CardIssueRequest
         {
-            Asn = AsnNumbering.Create(DemoKeySet.HomeCity, 42),
+            Asn = AsnNumbering.Create(DemoKeySet.HomeCity, serial++),
             ValidFrom = new DateOnly(2026, 1, 1),
             ValidUntil = new DateOnly(2030, 12, 31),
         });
+        var card = Issue();
         var psam = SoftPsam.Create(new TerminalId(0x000000010001), [issuer.KeySet]);
         var exchange = new PurchaseExchange(psam);
         var when = new BcdDateTime(new DateTime(2026, 11, 25, 8, 0, 0));
@@ -46,6 +49,13 @@ internal static class CardBench
         var loader = new LoadExchange(new IssuerLoadAuthority(issuer.KeySet), new TerminalId(1));
         return Measure.OpsPerSecond(n =>
         {
+            // A card makes at most 65,535 offline transactions (a 2-byte counter): a fast machine uses one up in a second
+            // or two, so a round that would exhaust it gets a new card.
+            if (card.Purse.OfflineCounter + n > ushort.MaxValue)
+            {
+                card = Issue();
+            }
+
             // Top up outside the measured loop's budget only when needed: 1 fen per purchase.
             if (card.Purse.Balance < n)
             {
