@@ -20,14 +20,8 @@ public sealed class OutletLifecycleTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var db = $"sqlite:{F("centre.db")}";
-        Assert.Equal(0, CliRunner.Run("db", "migrate", "--db", db).ExitCode);
-        Assert.Equal(0, CliRunner.Run("centre", "merchant", "add", "--db", db, "--id", "10", "--name", "outlets", "--category", "outlet").ExitCode);
-        Assert.Equal(0, CliRunner.Run("centre", "device", "add", "--db", db, "--id", "3342339", "--kind", "outlet", "--operator", "10", "--terminal", "000000330003").ExitCode);
-        Assert.Equal(0, CliRunner.Run("psam", "new", "--out", F("op.json"), "--terminal", "000000330003").ExitCode);
-        await using var app = ClearingServer.Build(new ServerOptions { Database = db }, ["--urls", "http://127.0.0.1:0"]);
-        await app.StartAsync(ct);
-        var url = app.Urls.First();
-        string[] outlet = ["--psam", F("op.json"), "--operator", "10", "--data", F("outlet"), "--centre", url];
+        await using var app = await StartCentreWithOutlet(db, ct);
+        string[] outlet = ["--psam", F("op.json"), "--operator", "10", "--data", F("outlet"), "--centre", app.Urls.First()];
         string[] holder = ["--name", "Zhang Wei", "--id-number", "220202199001011234"];
 
         var sale = await Task.Run(() => CliRunner.Run(["terminal", "outlet", "sell-product", "--out", F("card.json"), "--product", "registered", "--clerk", "alice", .. holder, .. outlet]), ct);
@@ -47,7 +41,7 @@ public sealed class OutletLifecycleTests : IDisposable
         Assert.Equal(1, early.ExitCode);
         Assert.Contains("still on their way", early.Error, StringComparison.Ordinal);
         Assert.Equal(0, CliRunner.Run("terminal", "close-batch", "--data", F("outlet")).ExitCode);
-        Assert.Equal(0, await Task.Run(() => CliRunner.Run("terminal", "upload", "--data", F("outlet"), "--centre", url).ExitCode, ct));
+        Assert.Equal(0, await Task.Run(() => CliRunner.Run("terminal", "upload", "--data", F("outlet"), "--centre", app.Urls.First()).ExitCode, ct));
 
         var refund = await Task.Run(() => CliRunner.Run(["terminal", "outlet", "refund", "--card", F("card.json"), "--clerk", "alice", .. holder, .. outlet]), ct);
         Assert.True(refund.ExitCode == 0, refund.Error + refund.Out);
@@ -62,14 +56,8 @@ public sealed class OutletLifecycleTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var db = $"sqlite:{F("centre.db")}";
-        Assert.Equal(0, CliRunner.Run("db", "migrate", "--db", db).ExitCode);
-        Assert.Equal(0, CliRunner.Run("centre", "merchant", "add", "--db", db, "--id", "10", "--name", "outlets", "--category", "outlet").ExitCode);
-        Assert.Equal(0, CliRunner.Run("centre", "device", "add", "--db", db, "--id", "3342339", "--kind", "outlet", "--operator", "10", "--terminal", "000000330003").ExitCode);
-        Assert.Equal(0, CliRunner.Run("psam", "new", "--out", F("op.json"), "--terminal", "000000330003").ExitCode);
-        await using var app = ClearingServer.Build(new ServerOptions { Database = db }, ["--urls", "http://127.0.0.1:0"]);
-        await app.StartAsync(ct);
-        var url = app.Urls.First();
-        string[] outlet = ["--psam", F("op.json"), "--operator", "10", "--data", F("outlet"), "--centre", url];
+        await using var app = await StartCentreWithOutlet(db, ct);
+        string[] outlet = ["--psam", F("op.json"), "--operator", "10", "--data", F("outlet"), "--centre", app.Urls.First()];
         string[] refund = ["terminal", "outlet", "refund", "--card", F("card.json"), "--clerk", "alice", "--request-id", "R-1", "--name", "Zhang Wei", "--id-number", "220202199001011234", .. outlet];
         string[] sell = ["terminal", "outlet", "sell-product", "--out", F("card.json"), "--product", "registered", "--clerk", "alice", "--request-id", "S-1", "--name", "Zhang Wei", "--id-number", "220202199001011234", .. outlet];
         var sale = await Task.Run(() => CliRunner.Run(sell), ct);
@@ -81,7 +69,7 @@ public sealed class OutletLifecycleTests : IDisposable
         Assert.Contains("already exists", another.Error, StringComparison.Ordinal);
         Assert.Equal(0, await Task.Run(() => CliRunner.Run(["terminal", "outlet", "load", "--card", F("card.json"), "--amount", "60000", .. outlet]).ExitCode, ct));
         Assert.Equal(0, CliRunner.Run("terminal", "close-batch", "--data", F("outlet")).ExitCode);
-        Assert.Equal(0, await Task.Run(() => CliRunner.Run("terminal", "upload", "--data", F("outlet"), "--centre", url).ExitCode, ct));
+        Assert.Equal(0, await Task.Run(() => CliRunner.Run("terminal", "upload", "--data", F("outlet"), "--centre", app.Urls.First()).ExitCode, ct));
 
         // ¥615.00 is above the approval amount: held; the clerk is told how to finish it once approved.
         var held = await Task.Run(() => CliRunner.Run(refund), ct);
@@ -102,6 +90,18 @@ public sealed class OutletLifecycleTests : IDisposable
         Assert.Contains("refund     -¥615.00", report.Out, StringComparison.Ordinal);
         Assert.Contains("deposit    ¥20.00", report.Out, StringComparison.Ordinal);
         Assert.Equal(0, CliRunner.Run("audit", "--db", db).ExitCode);
+    }
+
+    // A centre on loopback that knows outlet operator 10 and its counter terminal 000000330003, whose PSAM is op.json.
+    private async Task<Microsoft.AspNetCore.Builder.WebApplication> StartCentreWithOutlet(string db, CancellationToken ct)
+    {
+        Assert.Equal(0, CliRunner.Run("db", "migrate", "--db", db).ExitCode);
+        Assert.Equal(0, CliRunner.Run("centre", "merchant", "add", "--db", db, "--id", "10", "--name", "outlets", "--category", "outlet").ExitCode);
+        Assert.Equal(0, CliRunner.Run("centre", "device", "add", "--db", db, "--id", "3342339", "--kind", "outlet", "--operator", "10", "--terminal", "000000330003").ExitCode);
+        Assert.Equal(0, CliRunner.Run("psam", "new", "--out", F("op.json"), "--terminal", "000000330003").ExitCode);
+        var app = ClearingServer.Build(new ServerOptions { Database = db }, ["--urls", "http://127.0.0.1:0"]);
+        await app.StartAsync(ct);
+        return app;
     }
 
     private string F(string name) => Path.Combine(folder, name);
