@@ -82,6 +82,8 @@ public static class ClearingServer
         builder.Services.AddSingleton(new Clearing.Loads.OnlineLoads(store, options.IssuerKeySets, options.Clock));
         builder.Services.AddSingleton(new Parameters.ParameterPublisher(store, options.ParameterKey, options.Clock));
         builder.Services.AddSingleton(new GapAlarm(store, options.Clock));
+        builder.Services.AddSingleton<GapWatch>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<GapWatch>());
         builder.Services.AddSingleton(new Clearing.Lifecycle.CardLifecycle(store, options.Products, options.Clock));
         builder.Services.AddSingleton(new Clearing.Lifecycle.OnlineTopUps(store, options.Products.Policy, options.Clock));
         builder.Services.AddSingleton(new Clearing.Operators.OperatorDirectory(store, options.Clock));

@@ -67,6 +67,15 @@ public sealed record ServerOptions
     /// <summary>The shortest payment gateway secret accepted (HMAC-SHA256 key).</summary>
     public const int MinGatewaySecretBytes = 32;
 
+    /// <summary>
+    /// How often the server looks for gaps open longer than the waiting period and logs a warning while there are any
+    /// (<see cref="GapWatch"/>). Zero or less: never.
+    /// </summary>
+    public TimeSpan GapCheckInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>When the first look for long-open gaps is taken, after the server started.</summary>
+    public TimeSpan GapCheckStartDelay { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Pipeline limits.</summary>
     public ClearingOptions Clearing { get; init; } = new();
 }

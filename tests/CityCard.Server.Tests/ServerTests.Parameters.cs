@@ -111,6 +111,46 @@ public sealed partial class ServerTests
         Assert.Equal(0u, shown.GetProperty("contentVersion").GetUInt32());
     }
 
+    [Fact]
+    public async Task GapWatch_GapsOpenLongerThanTheWaitingPeriod_LoggedAsAWarningNamingThem()
+    {
+        var clock = new FixedClock(Now);
+        var logs = new CapturedLogs();
+        var client = await StartAsync(clock: clock, logs: logs);
+        await client.PostAsync(new Uri("/api/batches", UriKind.Relative), Bytes(Batch(1, Purchase(0, 5_000, 200), Purchase(2, 4_600, 300))), Ct);
+        var watch = (GapWatch)app!.Services.GetService(typeof(GapWatch))!;
+
+        var whileFresh = watch.Check();
+        clock.Now = Now.AddDays(8);
+        var whenLate = watch.Check();
+
+        Assert.False(whileFresh);
+        Assert.True(whenLate);
+        var warning = Assert.Single(logs.Entries, e => e.Category == typeof(GapWatch).FullName);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("1 gaps on 1 cards open longer than the 7-day waiting period", warning.Message, StringComparison.Ordinal);
+        Assert.Contains($"card {CardAsn}, offline counter 1, open since", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("GET /api/gaps", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GapWatch_RunsOnItsOwn_WhileTheServerServes()
+    {
+        var clock = new FixedClock(Now);
+        var logs = new CapturedLogs();
+        var client = await StartAsync(clock: clock, logs: logs, gapCheckInterval: TimeSpan.FromMilliseconds(100));
+        await client.PostAsync(new Uri("/api/batches", UriKind.Relative), Bytes(Batch(1, Purchase(0, 5_000, 200), Purchase(2, 4_600, 300))), Ct);
+
+        clock.Now = Now.AddDays(8);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!logs.Entries.Any(e => e.Category == typeof(GapWatch).FullName) && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50, Ct);
+        }
+
+        Assert.Contains(logs.Entries, e => e.Category == typeof(GapWatch).FullName && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains($"card {CardAsn}", StringComparison.Ordinal));
+    }
+
     // The factory content with one change: every section present, as PUT /api/parameters/content requires.
     private static string Content(Action<JsonObject> change)
     {

@@ -36,6 +36,8 @@ public sealed partial class ServerTests : IAsyncDisposable
     {
         if (app is not null)
         {
+            // Stopped first, so background work (the gap watch) has ended before the database's folder goes.
+            await app.StopAsync();
             await app.DisposeAsync();
         }
 
@@ -401,7 +403,7 @@ public sealed partial class ServerTests : IAsyncDisposable
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
     }
 
-    private async Task<HttpClient> StartAsync(long maxBodyBytes = ServerOptions.MaxBatchBytes, int requestsPerMinute = 1_200, FixedClock? clock = null, IReadOnlyList<IPNetwork>? trustedProxies = null, Microsoft.Extensions.Logging.ILoggerProvider? logs = null, Action<WebApplication>? beforeStart = null, string? database = null)
+    private async Task<HttpClient> StartAsync(long maxBodyBytes = ServerOptions.MaxBatchBytes, int requestsPerMinute = 1_200, FixedClock? clock = null, IReadOnlyList<IPNetwork>? trustedProxies = null, Microsoft.Extensions.Logging.ILoggerProvider? logs = null, Action<WebApplication>? beforeStart = null, string? database = null, TimeSpan? gapCheckInterval = null)
     {
         var options = new ServerOptions
         {
@@ -410,6 +412,8 @@ public sealed partial class ServerTests : IAsyncDisposable
             RequestsPerMinute = requestsPerMinute,
             TrustedProxies = trustedProxies ?? [],
             Clock = clock ?? new FixedClock(Now),
+            GapCheckInterval = gapCheckInterval ?? new ServerOptions().GapCheckInterval,
+            GapCheckStartDelay = gapCheckInterval is null ? new ServerOptions().GapCheckStartDelay : TimeSpan.Zero,
         };
         app = ClearingServer.Build(options, configure: b =>
         {
