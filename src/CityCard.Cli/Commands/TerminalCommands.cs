@@ -446,7 +446,20 @@ internal static partial class TerminalCommands
                 }
                 else
                 {
+                    // A drop folder must already be there: anything else (a mistyped URL such as htp://… or
+                    // 127.0.0.1:5080) would otherwise become a new folder, and the batches would move to sent/ as if
+                    // the centre had them (until 2026-11-26).
                     var folder = target.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? target[5..] : target;
+                    if (!target.StartsWith("file:", StringComparison.OrdinalIgnoreCase) && target.Contains("://", StringComparison.Ordinal))
+                    {
+                        throw new UsageException($"--centre: '{target}' is not an http(s) URL (and not a drop folder)");
+                    }
+
+                    if (!Directory.Exists(folder))
+                    {
+                        throw new UsageException($"--centre: no such drop folder '{folder}' (the centre's URL starts with http:// or https://)");
+                    }
+
                     sent = core.Upload(new FolderBatchSink(folder));
                 }
 
