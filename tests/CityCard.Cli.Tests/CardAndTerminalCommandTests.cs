@@ -179,4 +179,18 @@ public sealed class CardAndTerminalCommandTests : IDisposable
         process.WaitForExit();
         return (process.ExitCode, output.Result + error.Result);
     }
+
+    [Theory]
+    [InlineData("{bad")]
+    [InlineData("{}")]
+    [InlineData("[{\"billId\":1}]")]
+    public void KioskBills_MalformedBillFile_IsNamed_Exit1_NoStackTrace(string content)
+    {
+        // Until 2026-11-26 `kiosk bills` let the bill file's parse error escape: an unhandled exception, exit 134.
+        File.WriteAllText(F("bills.json"), content);
+        var list = CliRunner.Run("terminal", "kiosk", "bills", "--bills", F("bills.json"), "--household", "C001");
+        Assert.Equal(1, list.ExitCode);
+        Assert.Contains("bills.json", list.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", list.Error + list.Out, StringComparison.Ordinal);
+    }
 }

@@ -351,7 +351,18 @@ internal static partial class TerminalCommands
             .With(bills, household)
             .Does(parse =>
             {
-                foreach (var bill in Service(parse.GetValue(bills)!).Unpaid(parse.GetValue(household)!))
+                IReadOnlyList<UtilityBill> unpaid;
+                try
+                {
+                    unpaid = Service(parse.GetValue(bills)!).Unpaid(parse.GetValue(household)!).ToList();
+                }
+                catch (TerminalException e)
+                {
+                    // A malformed bill file (until 2026-11-26 an unhandled exception with its stack trace, exit 134).
+                    throw new CliFailure(e.Message, e);
+                }
+
+                foreach (var bill in unpaid)
                 {
                     context.Out.WriteLine($"{bill.BillId,8}  {bill.Utility,-12} {bill.Period}  {PurchaseTerminal.Yuan(bill.AmountFen)}  (merchant {bill.MerchantId})");
                 }
