@@ -53,6 +53,15 @@ public sealed class TerminalUploadTests : IDisposable
         Assert.Equal(5000, JsonDocument.Parse(CliRunner.Run("card", "show", F("sold.json"), "--json").Out).RootElement.GetProperty("balance").GetInt32());
         var forged = await Task.Run(() => CliRunner.Run("terminal", "outlet", "load", "--card", F("c.json"), "--psam", F("op.json"), "--amount", "100", "--data", F("outlet2"), "--device-id", "77", "--centre", url), TestContext.Current.CancellationToken);
         Assert.Equal(1, forged.ExitCode);
+        // The centre's reason reaches the clerk (until 2026-11-26 every refusal read "The centre declined the load").
+        Assert.Contains("401", forged.Error, StringComparison.Ordinal);
+        Assert.Contains("77", forged.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing was loaded", forged.Error, StringComparison.Ordinal);
+        var wrongPath = await Task.Run(() => CliRunner.Run("terminal", "outlet", "load", "--card", F("sold.json"), "--psam", F("op.json"), "--amount", "100", "--data", F("outlet"), "--centre", url + "/x/"), TestContext.Current.CancellationToken);
+        Assert.Equal(1, wrongPath.ExitCode);
+        Assert.Contains("404", wrongPath.Error, StringComparison.Ordinal);
+        Assert.Contains("/x/api/loads/authorise", wrongPath.Error, StringComparison.Ordinal);
+        Assert.Equal(5000, JsonDocument.Parse(CliRunner.Run("card", "show", F("sold.json"), "--json").Out).RootElement.GetProperty("balance").GetInt32());
         await app.StopAsync(TestContext.Current.CancellationToken);
         var lookup = CliRunner.Run("centre", "card", "show", "--db", db, "--asn", sold);
         Assert.True(lookup.ExitCode == 0, lookup.Error);

@@ -177,7 +177,7 @@ internal static partial class TerminalCommands
                 using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, parse.GetValue(card), parse.GetValue(psam), 0);
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
                 ILoadAuthority authority = parse.GetValue(centreForLoad) is { } url
-                    ? new HttpLoadAuthority(client, CentreUri(url), session.Core.Config.DeviceId, Security.Hex.Parse(session.Core.Config.UploadKey, "uploadKey", 16), TimeProvider.System)
+                    ? new HttpLoadAuthority(client, CentreUri(url), session.Core.Config.DeviceId, Security.Hex.Parse(session.Core.Config.UploadKey, "uploadKey", 16), TimeProvider.System) { Log = context.Error }
                     : new IssuerLoadAuthority(session.KeySet(context, parse.GetValue(common.Keys)));
                 var outlet = new TopUpOutlet(session.Core, authority, session.Psam!.Terminal);
                 return session.Finish(context, outlet.Load(session.Card!, fen));
@@ -250,7 +250,7 @@ internal static partial class TerminalCommands
                 // Credits still reserved by an earlier, torn claim are included: the centre lapses that load when the card
                 // shows the same online counter, or it was written and the recovery below finishes it.
                 var open = credits.EnumerateArray().Where(c => c.GetProperty("status").GetString() is "available" or "reserved").Sum(c => c.GetProperty("amountFen").GetInt64());
-                var outlet = new TopUpOutlet(session.Core, new HttpLoadAuthority(client, centreUri, session.Core.Config.DeviceId, Security.Hex.Parse(session.Core.Config.UploadKey, "uploadKey", 16), TimeProvider.System) { ClaimCredits = true }, session.Psam!.Terminal);
+                var outlet = new TopUpOutlet(session.Core, new HttpLoadAuthority(client, centreUri, session.Core.Config.DeviceId, Security.Hex.Parse(session.Core.Config.UploadKey, "uploadKey", 16), TimeProvider.System) { ClaimCredits = true, Log = context.Error }, session.Psam!.Terminal);
                 if (open == 0)
                 {
                     throw new CliFailure($"card {asn} has no pending credits at the centre");
