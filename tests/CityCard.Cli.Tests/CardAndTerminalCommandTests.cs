@@ -193,4 +193,20 @@ public sealed class CardAndTerminalCommandTests : IDisposable
         Assert.Contains("bills.json", list.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", list.Error + list.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void PosTotals_OfAnInstalledFolder_NeedNeitherPsamNorDeviceId()
+    {
+        // Until 2026-11-26 `pos totals --data DIR` refused with "--device-id: needed", and with it "--psam: needed",
+        // though the folder names its device and the totals come from the journal alone.
+        Assert.Equal(0, CliRunner.Run("card", "new", "--out", F("c.json"), "--balance", "1000").ExitCode);
+        Assert.Equal(0, CliRunner.Run("psam", "new", "--out", F("p.json"), "--terminal", "000000140001").ExitCode);
+        Assert.Equal(0, CliRunner.Run("terminal", "pos", "sale", "--card", F("c.json"), "--psam", F("p.json"), "--amount", "350", "--data", F("pos"), "--operator", "20").ExitCode);
+        var totals = CliRunner.Run("terminal", "pos", "totals", "--data", F("pos"));
+        Assert.True(totals.ExitCode == 0, totals.Error);
+        Assert.Contains("1 sales, gross ¥3.50", totals.Out, StringComparison.Ordinal);
+        var none = CliRunner.Run("terminal", "pos", "totals");
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("needed", none.Error, StringComparison.Ordinal);
+    }
 }

@@ -107,7 +107,7 @@ internal static partial class TerminalCommands
                 var day = parse.GetValue(date) is { } text
                     ? DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw new UsageException($"--date: '{text}' is not YYYY-MM-DD")
                     : DateOnly.FromDateTime(session.Core.LocalNow);
-                var t = new MerchantPos(new PurchaseTerminal(session.Core, session.Psam ?? throw new UsageException("--psam: needed"), null)).Totals(day);
+                var t = MerchantPos.Totals(session.Core, day);
                 context.Out.WriteLine($"{t.Day:yyyy-MM-dd}: {t.Count} sales, gross {PurchaseTerminal.Yuan(t.GrossFen)}, discounts {PurchaseTerminal.Yuan(t.DiscountFen)}, net {PurchaseTerminal.Yuan(t.NetFen)}");
                 return ExitCodes.Ok;
             });

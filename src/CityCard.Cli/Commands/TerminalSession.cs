@@ -41,9 +41,12 @@ internal sealed class TerminalSession : IDisposable
     {
         var psam = psamFile is null ? null : CardFiles.LoadPsam(psamFile, "--psam");
         var card = cardFile is null ? null : CardFiles.LoadCard(cardFile, "--card");
-        var id = deviceId ?? options.DeviceId ?? (psam is null
-            ? throw new UsageException("--device-id: needed for a terminal without a PSAM")
-            : unchecked((uint)(psam.Terminal.Value & 0xFFFF_FFFF)));
+        // The id only names the default folder and installs a new one: an installed --data folder knows its device.
+        uint id = deviceId ?? options.DeviceId ?? (psam is not null
+            ? unchecked((uint)(psam.Terminal.Value & 0xFFFF_FFFF))
+            : options.Data is not null && TerminalCore.IsInstalled(options.Data)
+                ? 0u
+                : throw new UsageException("--device-id: needed for a terminal without a PSAM"));
         var directory = options.Data ?? Path.Combine("data", "terminals", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         try
         {
