@@ -152,7 +152,7 @@ public sealed class CardAndTerminalCommandTests : IDisposable
         Ok(CliRunner.Run("terminal", "params", "publish", "--out", F("v2.json"), "--version", "2", "--blacklist", asn));
         Ok(CliRunner.Run("terminal", "params", "install", "--data", data, "--file", F("v2.json")));
         Assert.Equal(1, CliRunner.Run("terminal", "params", "install", "--data", data, "--file", F("v2.json")).ExitCode);
-        var tap = CliRunner.Run("terminal", "bus", "tap", "--card", F("c.json"), "--psam", F("p.json"), "--route", "5", "--stop", "1", "--data", data);
+        var tap = CliRunner.Run("terminal", "bus", "tap", "--card", F("c.json"), "--psam", F("p.json"), "--route", "3", "--stop", "1", "--data", data);
         Assert.Equal(1, tap.ExitCode);
         Assert.Contains("Card blocked", tap.Out, StringComparison.Ordinal);
         Assert.True(JsonDocument.Parse(CliRunner.Run("card", "show", F("c.json"), "--json").Out).RootElement.GetProperty("blocked").GetBoolean());
@@ -208,5 +208,27 @@ public sealed class CardAndTerminalCommandTests : IDisposable
         var none = CliRunner.Run("terminal", "pos", "totals");
         Assert.Equal(2, none.ExitCode);
         Assert.Contains("needed", none.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BusTap_OnAValidatorInstalledOnAnotherRoute_IsRefused_NothingCharged()
+    {
+        // A validator is installed on the route of its first tap (terminal.json "line"); until 2026-11-26 a later
+        // --route was silently ignored, so `--route 9` (a distance line) was charged as route 3's flat fare.
+        Assert.Equal(0, CliRunner.Run("card", "new", "--out", F("c.json"), "--balance", "1000").ExitCode);
+        Assert.Equal(0, CliRunner.Run("psam", "new", "--out", F("p.json"), "--terminal", "000000110001").ExitCode);
+        Assert.Equal(0, CliRunner.Run("terminal", "bus", "tap", "--card", F("c.json"), "--psam", F("p.json"), "--route", "3", "--stop", "1", "--data", F("bus")).ExitCode);
+        var balance = CliRunner.Run("card", "show", F("c.json"), "--json").Out;
+        var other = CliRunner.Run("terminal", "bus", "tap", "--card", F("c.json"), "--psam", F("p.json"), "--route", "9", "--stop", "2", "--data", F("bus"));
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("--route", other.Error, StringComparison.Ordinal);
+        Assert.Contains("line 3", other.Error, StringComparison.Ordinal);
+        Assert.Equal(balance, CliRunner.Run("card", "show", F("c.json"), "--json").Out);
+        Assert.Equal(0, CliRunner.Run("terminal", "bus", "tap", "--card", F("c.json"), "--psam", F("p.json"), "--route", "3", "--stop", "2", "--data", F("bus")).ExitCode);
+
+        Assert.Equal(1, CliRunner.Run("terminal", "door", "present", "--card", F("c.json"), "--door", "1", "--data", F("door")).ExitCode); // denied: an ordinary card
+        var wrongDoor = CliRunner.Run("terminal", "door", "present", "--card", F("c.json"), "--door", "2", "--data", F("door"));
+        Assert.Equal(2, wrongDoor.ExitCode);
+        Assert.Contains("--door", wrongDoor.Error, StringComparison.Ordinal);
     }
 }

@@ -75,7 +75,7 @@ internal static partial class TerminalCommands
             {
                 var line = (ushort)Arguments.Integer(parse.GetValue(route), "--route", 1, ushort.MaxValue);
                 var at = (ushort)Arguments.Integer(parse.GetValue(stop), "--stop", 0, ushort.MaxValue);
-                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.BusValidator, parse.GetValue(card), parse.GetValue(psam), line);
+                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.BusValidator, parse.GetValue(card), parse.GetValue(psam), line, lineOption: "--route");
                 var validator = new BusValidator(new PurchaseTerminal(session.Core, session.Psam!, new MaintenanceKeyBlocker(session.KeySet(context, parse.GetValue(common.Keys)))));
                 return session.Finish(context, validator.Tap(session.Card!, at));
             });
@@ -130,7 +130,7 @@ internal static partial class TerminalCommands
                 var distance = (int)Arguments.Integer(parse.GetValue(metres), "--metres", 0, 2_000_000);
                 var wait = (int)Arguments.Integer(parse.GetValue(waiting) ?? "0", "--waiting-seconds", 0, 86_400);
                 var car = (ushort)Arguments.Integer(parse.GetValue(vehicle) ?? "1", "--vehicle", 1, ushort.MaxValue);
-                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TaxiMeter, parse.GetValue(card), parse.GetValue(psam), car);
+                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TaxiMeter, parse.GetValue(card), parse.GetValue(psam), car, lineOption: parse.GetValue(vehicle) is null ? null : "--vehicle");
                 var begin = parse.GetValue(start) is { } text
                     ? TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t : throw new UsageException($"--start: '{text}' is not HH:mm")
                     : TimeOnly.FromDateTime(session.Core.LocalNow);
@@ -414,7 +414,7 @@ internal static partial class TerminalCommands
                     var other => throw new UsageException($"--direction: '{other.ToLowerInvariant()}' is not in or out"),
                 };
                 var options = common.Read(parse);
-                using var session = TerminalSession.Open(context, options, DeviceKind.DoorReader, parse.GetValue(card), null, doorId, options.DeviceId ?? 900_000u + doorId);
+                using var session = TerminalSession.Open(context, options, DeviceKind.DoorReader, parse.GetValue(card), null, doorId, options.DeviceId ?? 900_000u + doorId, "--door");
                 return session.Finish(context, new DoorReader(session.Core).Present(session.Card!, way));
             });
         return Group("door", "Door / attendance reader.", present);
