@@ -152,7 +152,7 @@ public sealed class CardAndTerminalCommandTests : IDisposable
         Ok(CliRunner.Run("terminal", "params", "publish", "--out", F("v2.json"), "--version", "2", "--blacklist", asn));
         Ok(CliRunner.Run("terminal", "params", "install", "--data", data, "--file", F("v2.json")));
         Assert.Equal(1, CliRunner.Run("terminal", "params", "install", "--data", data, "--file", F("v2.json")).ExitCode);
-        var tap = CliRunner.Run("terminal", "bus", "tap", "--card", F("c.json"), "--psam", F("p.json"), "--route", "5", "--stop", "1", "--data", data);
+        var tap = CliRunner.Run("terminal", "bus", "tap", "--card", F("c.json"), "--psam", F("p.json"), "--route", "3", "--stop", "1", "--data", data);
         Assert.Equal(1, tap.ExitCode);
         Assert.Contains("Card blocked", tap.Out, StringComparison.Ordinal);
         Assert.True(JsonDocument.Parse(CliRunner.Run("card", "show", F("c.json"), "--json").Out).RootElement.GetProperty("blocked").GetBoolean());
@@ -178,5 +178,57 @@ public sealed class CardAndTerminalCommandTests : IDisposable
         var error = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
         return (process.ExitCode, output.Result + error.Result);
+    }
+
+    [Theory]
+    [InlineData("{bad")]
+    [InlineData("{}")]
+    [InlineData("[{\"billId\":1}]")]
+    public void KioskBills_MalformedBillFile_IsNamed_Exit1_NoStackTrace(string content)
+    {
+        // Until 2026-11-26 `kiosk bills` let the bill file's parse error escape: an unhandled exception, exit 134.
+        File.WriteAllText(F("bills.json"), content);
+        var list = CliRunner.Run("terminal", "kiosk", "bills", "--bills", F("bills.json"), "--household", "C001");
+        Assert.Equal(1, list.ExitCode);
+        Assert.Contains("bills.json", list.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", list.Error + list.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PosTotals_OfAnInstalledFolder_NeedNeitherPsamNorDeviceId()
+    {
+        // Until 2026-11-26 `pos totals --data DIR` refused with "--device-id: needed", and with it "--psam: needed",
+        // though the folder names its device and the totals come from the journal alone.
+        Assert.Equal(0, CliRunner.Run("card", "new", "--out", F("c.json"), "--balance", "1000").ExitCode);
+        Assert.Equal(0, CliRunner.Run("psam", "new", "--out", F("p.json"), "--terminal", "000000140001").ExitCode);
+        Assert.Equal(0, CliRunner.Run("terminal", "pos", "sale", "--card", F("c.json"), "--psam", F("p.json"), "--amount", "350", "--data", F("pos"), "--operator", "20").ExitCode);
+        var totals = CliRunner.Run("terminal", "pos", "totals", "--data", F("pos"));
+        Assert.True(totals.ExitCode == 0, totals.Error);
+        Assert.Contains("1 sales, gross ¥3.50", totals.Out, StringComparison.Ordinal);
+        var none = CliRunner.Run("terminal", "pos", "totals");
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("needed", none.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BusTap_OnAValidatorInstalledOnAnotherRoute_IsRefused_NothingCharged()
+    {
+        // A validator is installed on the route of its first tap (terminal.json "line"); until 2026-11-26 a later
+        // --route was silently ignored, so `--route 9` (a distance line) was charged as route 3's flat fare.
+        Assert.Equal(0, CliRunner.Run("card", "new", "--out", F("c.json"), "--balance", "1000").ExitCode);
+        Assert.Equal(0, CliRunner.Run("psam", "new", "--out", F("p.json"), "--terminal", "000000110001").ExitCode);
+        Assert.Equal(0, CliRunner.Run("terminal", "bus", "tap", "--card", F("c.json"), "--psam", F("p.json"), "--route", "3", "--stop", "1", "--data", F("bus")).ExitCode);
+        var balance = CliRunner.Run("card", "show", F("c.json"), "--json").Out;
+        var other = CliRunner.Run("terminal", "bus", "tap", "--card", F("c.json"), "--psam", F("p.json"), "--route", "9", "--stop", "2", "--data", F("bus"));
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("--route", other.Error, StringComparison.Ordinal);
+        Assert.Contains("line 3", other.Error, StringComparison.Ordinal);
+        Assert.Equal(balance, CliRunner.Run("card", "show", F("c.json"), "--json").Out);
+        Assert.Equal(0, CliRunner.Run("terminal", "bus", "tap", "--card", F("c.json"), "--psam", F("p.json"), "--route", "3", "--stop", "2", "--data", F("bus")).ExitCode);
+
+        Assert.Equal(1, CliRunner.Run("terminal", "door", "present", "--card", F("c.json"), "--door", "1", "--data", F("door")).ExitCode); // denied: an ordinary card
+        var wrongDoor = CliRunner.Run("terminal", "door", "present", "--card", F("c.json"), "--door", "2", "--data", F("door"));
+        Assert.Equal(2, wrongDoor.ExitCode);
+        Assert.Contains("--door", wrongDoor.Error, StringComparison.Ordinal);
     }
 }

@@ -63,10 +63,10 @@ public sealed class TerminalParameterFetchTests : IDisposable
         Assert.Equal(1, revoked.ExitCode);
         Assert.Contains("device 1114114 is revoked", revoked.Error, StringComparison.Ordinal);
 
-        var refused = CliRunner.Run("terminal", "bus", "tap", "--card", F("lost.json"), "--psam", F("p.json"), "--route", "5", "--stop", "2", "--data", F("bus"));
+        var refused = CliRunner.Run("terminal", "bus", "tap", "--card", F("lost.json"), "--psam", F("p.json"), "--route", "3", "--stop", "2", "--data", F("bus"));
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("Card blocked", refused.Out, StringComparison.Ordinal);
-        Ok(CliRunner.Run("terminal", "bus", "tap", "--card", F("other.json"), "--psam", F("p.json"), "--route", "5", "--stop", "2", "--data", F("bus")));
+        Ok(CliRunner.Run("terminal", "bus", "tap", "--card", F("other.json"), "--psam", F("p.json"), "--route", "3", "--stop", "2", "--data", F("bus")));
         var batch = Ok(CliRunner.Run("terminal", "close-batch", "--data", F("bus"))).Out.Split(": ", 2)[1].Trim();
         Assert.Contains("parameters v2", Ok(CliRunner.Run("batch", "dump", batch)).Out, StringComparison.Ordinal);
         var records = Ok(CliRunner.Run("batch", "dump", batch, "--json")).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();

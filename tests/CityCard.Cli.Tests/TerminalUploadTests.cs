@@ -6,6 +6,8 @@ namespace CityCard.Cli.Tests;
 /// <summary><c>terminal upload --centre URL</c> against the real clearing-centre server on a loopback port.</summary>
 public sealed class TerminalUploadTests : IDisposable
 {
+    private static readonly string[] OldDropFolders = ["ftp:", "htp:", "127.0.0.1:5080"];
+
     private readonly string folder = Directory.CreateTempSubdirectory("citycard-cli-upload-").FullName;
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
@@ -51,6 +53,15 @@ public sealed class TerminalUploadTests : IDisposable
         Assert.Equal(5000, JsonDocument.Parse(CliRunner.Run("card", "show", F("sold.json"), "--json").Out).RootElement.GetProperty("balance").GetInt32());
         var forged = await Task.Run(() => CliRunner.Run("terminal", "outlet", "load", "--card", F("c.json"), "--psam", F("op.json"), "--amount", "100", "--data", F("outlet2"), "--device-id", "77", "--centre", url), TestContext.Current.CancellationToken);
         Assert.Equal(1, forged.ExitCode);
+        // The centre's reason reaches the clerk (until 2026-11-26 every refusal read "The centre declined the load").
+        Assert.Contains("401", forged.Error, StringComparison.Ordinal);
+        Assert.Contains("77", forged.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing was loaded", forged.Error, StringComparison.Ordinal);
+        var wrongPath = await Task.Run(() => CliRunner.Run("terminal", "outlet", "load", "--card", F("sold.json"), "--psam", F("op.json"), "--amount", "100", "--data", F("outlet"), "--centre", url + "/x/"), TestContext.Current.CancellationToken);
+        Assert.Equal(1, wrongPath.ExitCode);
+        Assert.Contains("404", wrongPath.Error, StringComparison.Ordinal);
+        Assert.Contains("/x/api/loads/authorise", wrongPath.Error, StringComparison.Ordinal);
+        Assert.Equal(5000, JsonDocument.Parse(CliRunner.Run("card", "show", F("sold.json"), "--json").Out).RootElement.GetProperty("balance").GetInt32());
         await app.StopAsync(TestContext.Current.CancellationToken);
         var lookup = CliRunner.Run("centre", "card", "show", "--db", db, "--asn", sold);
         Assert.True(lookup.ExitCode == 0, lookup.Error);
@@ -81,8 +92,52 @@ public sealed class TerminalUploadTests : IDisposable
 
         Assert.Equal(1, upload.ExitCode);
         Assert.Contains("not accepted (422)", upload.Out, StringComparison.Ordinal);
+        // The centre's stored refusal is what the installer needs, not a receipt of zeros (until 2026-11-26).
+        Assert.Contains("refused (unknown-device)", upload.Out, StringComparison.Ordinal);
+        Assert.Contains("1114113", upload.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"total\":0", upload.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("nothing to upload", upload.Out, StringComparison.Ordinal);
         Assert.Contains("uploaded 0; 1 batch stays in the outbox", upload.Error, StringComparison.Ordinal);
         Assert.Single(Directory.GetFiles(F("bus/outbox")));
+    }
+
+    [Theory]
+    [InlineData("ftp://centre.example/")]
+    [InlineData("htp://127.0.0.1:5080")]
+    [InlineData("127.0.0.1:5080")]
+    [InlineData("no-such-drop-folder")]
+    public void Upload_ToATargetThatIsNeitherAUrlNorAnExistingFolder_IsRefused_AndTheBatchStays(string target)
+    {
+        // Until 2026-11-26 anything that was not http(s):// was taken as a drop folder and created on the spot, so a
+        // mistyped URL "uploaded" the batches into a new folder (./ftp:/centre.example) and moved them to sent/.
+        Assert.Equal(0, CliRunner.Run("card", "new", "--out", F("c.json"), "--balance", "1000").ExitCode);
+        Assert.Equal(0, CliRunner.Run("psam", "new", "--out", F("p.json"), "--terminal", "000000110001").ExitCode);
+        Assert.Equal(0, CliRunner.Run("terminal", "bus", "tap", "--card", F("c.json"), "--psam", F("p.json"), "--route", "3", "--stop", "1", "--data", F("bus")).ExitCode);
+        Assert.Equal(0, CliRunner.Run("terminal", "close-batch", "--data", F("bus")).ExitCode);
+        var upload = CliRunner.Run("terminal", "upload", "--data", F("bus"), "--centre", target == "no-such-drop-folder" ? F(target) : target);
+        foreach (var made in OldDropFolders.Where(Directory.Exists))
+        {
+            Directory.Delete(made, recursive: true); // what the old behaviour left in the working folder
+        }
+
+        Assert.Equal(2, upload.ExitCode);
+        Assert.Contains("--centre", upload.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", upload.Error, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(F("bus/outbox")));
+        Assert.False(Directory.Exists(F("bus/sent")) && Directory.GetFiles(F("bus/sent")).Length > 0);
+        Assert.False(Directory.Exists(F("no-such-drop-folder")));
+    }
+
+    [Fact]
+    public void Upload_ToAnExistingDropFolder_StillDelivers()
+    {
+        Assert.Equal(0, CliRunner.Run("card", "new", "--out", F("c.json"), "--balance", "1000").ExitCode);
+        Assert.Equal(0, CliRunner.Run("psam", "new", "--out", F("p.json"), "--terminal", "000000110001").ExitCode);
+        Assert.Equal(0, CliRunner.Run("terminal", "bus", "tap", "--card", F("c.json"), "--psam", F("p.json"), "--route", "3", "--stop", "1", "--data", F("bus")).ExitCode);
+        Assert.Equal(0, CliRunner.Run("terminal", "close-batch", "--data", F("bus")).ExitCode);
+        Directory.CreateDirectory(F("drop"));
+        Assert.Equal(0, CliRunner.Run("terminal", "upload", "--data", F("bus"), "--centre", F("drop")).ExitCode);
+        Assert.Equal(0, CliRunner.Run("terminal", "upload", "--data", F("bus"), "--centre", "file:" + F("drop")).ExitCode);
+        Assert.Single(Directory.GetFiles(F("drop"), "*.ccb"));
     }
 }

@@ -46,7 +46,14 @@ internal sealed class HttpBatchSink(HttpClient client, Uri centre, TextWriter lo
         {
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
-            if (root.TryGetProperty("receipt", out var receipt) && receipt.TryGetProperty("totals", out var totals))
+            if (root.TryGetProperty("receipt", out var receipt) && receipt.TryGetProperty("refusal", out var refusal) && refusal.ValueKind == JsonValueKind.String)
+            {
+                // A refused file's totals are all zero; what the installer needs is the centre's stored reason.
+                var message = receipt.TryGetProperty("message", out var m) ? m.ToString() : string.Empty;
+                return $"refused ({refusal.GetString()}): {message}";
+            }
+
+            if (root.TryGetProperty("receipt", out receipt) && receipt.TryGetProperty("totals", out var totals))
             {
                 var replayed = root.TryGetProperty("replayed", out var r) && r.ValueKind == JsonValueKind.True;
                 return $"{(replayed ? "already received — " : string.Empty)}{totals}";

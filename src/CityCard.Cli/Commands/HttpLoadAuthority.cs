@@ -20,10 +20,13 @@ internal sealed class HttpLoadAuthority(HttpClient client, Uri centre, uint devi
     /// <summary>True when the loads write the card's pending credits at the centre (no cash), docs/lifecycle.md.</summary>
     public bool ClaimCredits { get; init; }
 
+    /// <summary>Where the centre's reason for a refused authorisation is written (the command's standard error).</summary>
+    public TextWriter? Log { get; init; }
+
     public LoadAuthorization Authorize(LoadRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (ok, answer) = Post("api/loads/authorise", new JsonObject
+        var (ok, status, answer) = Post("api/loads/authorise", new JsonObject
         {
             ["asn"] = request.Asn.ToString(),
             ["city"] = request.City.ToString(),
@@ -39,6 +42,9 @@ internal sealed class HttpLoadAuthority(HttpClient client, Uri centre, uint devi
         });
         if (!ok)
         {
+            // The centre's own reason for the clerk (until 2026-11-26 every refusal — a revoked outlet, a blacklisted
+            // card, a wrong URL — read only "The centre declined the load").
+            Log?.WriteLine($"--centre {centre}: the centre refused the load ({Problem((status, answer))}); nothing was loaded");
             return LoadAuthorization.Refuse(answer.Contains("MAC1", StringComparison.OrdinalIgnoreCase) ? LoadDecision.Mac1Invalid : LoadDecision.Declined);
         }
 
@@ -52,7 +58,7 @@ internal sealed class HttpLoadAuthority(HttpClient client, Uri centre, uint devi
     public bool VerifyTac(LoadRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var (ok, _) = Post("api/loads/confirm", new JsonObject
+        var (ok, _, _) = Post("api/loads/confirm", new JsonObject
         {
             ["asn"] = record.Request.Asn.ToString(),
             ["onlineCounter"] = record.Request.OnlineCounter,
@@ -63,7 +69,25 @@ internal sealed class HttpLoadAuthority(HttpClient client, Uri centre, uint devi
         return ok;
     }
 
-    private (bool Ok, string Answer) Post(string path, JsonObject body)
+    private static string Problem((int Status, string Body) answer)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(answer.Body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("detail", out var detail))
+            {
+                return $"{answer.Status}: {detail}";
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        var text = answer.Body.Length > 200 ? answer.Body[..200] : answer.Body;
+        return text.Length == 0 ? answer.Status.ToString(CultureInfo.InvariantCulture) : $"{answer.Status}: {text}";
+    }
+
+    private (bool Ok, int Status, string Answer) Post(string path, JsonObject body)
     {
         var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
         var target = new Uri(centre, path);
@@ -76,11 +100,15 @@ internal sealed class HttpLoadAuthority(HttpClient client, Uri centre, uint devi
         try
         {
             using var response = client.Send(message);
-            return (response.IsSuccessStatusCode, response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
+            return (response.IsSuccessStatusCode, (int)response.StatusCode, response.Content.ReadAsStringAsync().GetAwaiter().GetResult());
         }
         catch (HttpRequestException e)
         {
-            throw new CliFailure($"--centre {centre}: cannot reach the centre ({e.Message}); nothing was loaded", e);
+            // At the confirmation the card has already been credited: the load stays pending in the journal and is
+            // finished when the same card is presented again (until 2026-11-26 this also said "nothing was loaded").
+            throw new CliFailure(path.EndsWith("confirm", StringComparison.Ordinal)
+                ? $"--centre {centre}: cannot reach the centre to confirm the load ({e.Message}); present the same card again when the centre answers (it will be loaded once)"
+                : $"--centre {centre}: cannot reach the centre ({e.Message}); nothing was loaded", e);
         }
     }
 }

@@ -172,7 +172,7 @@ internal static partial class TerminalCommands
                     return ExitCodes.Ok;
                 }
 
-                var claimer = new TopUpOutlet(session.Core, new HttpLoadAuthority(client, CentreUri(parse.GetValue(desk.Centre)!), session.Core.Config.DeviceId, Security.Hex.Parse(session.Core.Config.UploadKey, "uploadKey", 16), TimeProvider.System) { ClaimCredits = true }, session.Psam!.Terminal);
+                var claimer = new TopUpOutlet(session.Core, new HttpLoadAuthority(client, CentreUri(parse.GetValue(desk.Centre)!), session.Core.Config.DeviceId, Security.Hex.Parse(session.Core.Config.UploadKey, "uploadKey", 16), TimeProvider.System) { ClaimCredits = true, Log = context.Error }, session.Psam!.Terminal);
                 var result = claimer.Claim(card, OpenCredits(centreClient, newAsn));
                 CardCommands.Save(card, path);
                 return session.Finish(context, result);

@@ -75,7 +75,7 @@ internal static partial class TerminalCommands
             {
                 var line = (ushort)Arguments.Integer(parse.GetValue(route), "--route", 1, ushort.MaxValue);
                 var at = (ushort)Arguments.Integer(parse.GetValue(stop), "--stop", 0, ushort.MaxValue);
-                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.BusValidator, parse.GetValue(card), parse.GetValue(psam), line);
+                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.BusValidator, parse.GetValue(card), parse.GetValue(psam), line, lineOption: "--route");
                 var validator = new BusValidator(new PurchaseTerminal(session.Core, session.Psam!, new MaintenanceKeyBlocker(session.KeySet(context, parse.GetValue(common.Keys)))));
                 return session.Finish(context, validator.Tap(session.Card!, at));
             });
@@ -107,7 +107,7 @@ internal static partial class TerminalCommands
                 var day = parse.GetValue(date) is { } text
                     ? DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw new UsageException($"--date: '{text}' is not YYYY-MM-DD")
                     : DateOnly.FromDateTime(session.Core.LocalNow);
-                var t = new MerchantPos(new PurchaseTerminal(session.Core, session.Psam ?? throw new UsageException("--psam: needed"), null)).Totals(day);
+                var t = MerchantPos.Totals(session.Core, day);
                 context.Out.WriteLine($"{t.Day:yyyy-MM-dd}: {t.Count} sales, gross {PurchaseTerminal.Yuan(t.GrossFen)}, discounts {PurchaseTerminal.Yuan(t.DiscountFen)}, net {PurchaseTerminal.Yuan(t.NetFen)}");
                 return ExitCodes.Ok;
             });
@@ -130,7 +130,7 @@ internal static partial class TerminalCommands
                 var distance = (int)Arguments.Integer(parse.GetValue(metres), "--metres", 0, 2_000_000);
                 var wait = (int)Arguments.Integer(parse.GetValue(waiting) ?? "0", "--waiting-seconds", 0, 86_400);
                 var car = (ushort)Arguments.Integer(parse.GetValue(vehicle) ?? "1", "--vehicle", 1, ushort.MaxValue);
-                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TaxiMeter, parse.GetValue(card), parse.GetValue(psam), car);
+                using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TaxiMeter, parse.GetValue(card), parse.GetValue(psam), car, lineOption: parse.GetValue(vehicle) is null ? null : "--vehicle");
                 var begin = parse.GetValue(start) is { } text
                     ? TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t : throw new UsageException($"--start: '{text}' is not HH:mm")
                     : TimeOnly.FromDateTime(session.Core.LocalNow);
@@ -177,7 +177,7 @@ internal static partial class TerminalCommands
                 using var session = TerminalSession.Open(context, common.Read(parse), DeviceKind.TopUpOutlet, parse.GetValue(card), parse.GetValue(psam), 0);
                 using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
                 ILoadAuthority authority = parse.GetValue(centreForLoad) is { } url
-                    ? new HttpLoadAuthority(client, CentreUri(url), session.Core.Config.DeviceId, Security.Hex.Parse(session.Core.Config.UploadKey, "uploadKey", 16), TimeProvider.System)
+                    ? new HttpLoadAuthority(client, CentreUri(url), session.Core.Config.DeviceId, Security.Hex.Parse(session.Core.Config.UploadKey, "uploadKey", 16), TimeProvider.System) { Log = context.Error }
                     : new IssuerLoadAuthority(session.KeySet(context, parse.GetValue(common.Keys)));
                 var outlet = new TopUpOutlet(session.Core, authority, session.Psam!.Terminal);
                 return session.Finish(context, outlet.Load(session.Card!, fen));
@@ -250,7 +250,7 @@ internal static partial class TerminalCommands
                 // Credits still reserved by an earlier, torn claim are included: the centre lapses that load when the card
                 // shows the same online counter, or it was written and the recovery below finishes it.
                 var open = credits.EnumerateArray().Where(c => c.GetProperty("status").GetString() is "available" or "reserved").Sum(c => c.GetProperty("amountFen").GetInt64());
-                var outlet = new TopUpOutlet(session.Core, new HttpLoadAuthority(client, centreUri, session.Core.Config.DeviceId, Security.Hex.Parse(session.Core.Config.UploadKey, "uploadKey", 16), TimeProvider.System) { ClaimCredits = true }, session.Psam!.Terminal);
+                var outlet = new TopUpOutlet(session.Core, new HttpLoadAuthority(client, centreUri, session.Core.Config.DeviceId, Security.Hex.Parse(session.Core.Config.UploadKey, "uploadKey", 16), TimeProvider.System) { ClaimCredits = true, Log = context.Error }, session.Psam!.Terminal);
                 if (open == 0)
                 {
                     throw new CliFailure($"card {asn} has no pending credits at the centre");
@@ -351,7 +351,18 @@ internal static partial class TerminalCommands
             .With(bills, household)
             .Does(parse =>
             {
-                foreach (var bill in Service(parse.GetValue(bills)!).Unpaid(parse.GetValue(household)!))
+                IReadOnlyList<UtilityBill> unpaid;
+                try
+                {
+                    unpaid = Service(parse.GetValue(bills)!).Unpaid(parse.GetValue(household)!).ToList();
+                }
+                catch (TerminalException e)
+                {
+                    // A malformed bill file (until 2026-11-26 an unhandled exception with its stack trace, exit 134).
+                    throw new CliFailure(e.Message, e);
+                }
+
+                foreach (var bill in unpaid)
                 {
                     context.Out.WriteLine($"{bill.BillId,8}  {bill.Utility,-12} {bill.Period}  {PurchaseTerminal.Yuan(bill.AmountFen)}  (merchant {bill.MerchantId})");
                 }
@@ -403,7 +414,7 @@ internal static partial class TerminalCommands
                     var other => throw new UsageException($"--direction: '{other.ToLowerInvariant()}' is not in or out"),
                 };
                 var options = common.Read(parse);
-                using var session = TerminalSession.Open(context, options, DeviceKind.DoorReader, parse.GetValue(card), null, doorId, options.DeviceId ?? 900_000u + doorId);
+                using var session = TerminalSession.Open(context, options, DeviceKind.DoorReader, parse.GetValue(card), null, doorId, options.DeviceId ?? 900_000u + doorId, "--door");
                 return session.Finish(context, new DoorReader(session.Core).Present(session.Card!, way));
             });
         return Group("door", "Door / attendance reader.", present);
@@ -446,7 +457,20 @@ internal static partial class TerminalCommands
                 }
                 else
                 {
+                    // A drop folder must already be there: anything else (a mistyped URL such as htp://… or
+                    // 127.0.0.1:5080) would otherwise become a new folder, and the batches would move to sent/ as if
+                    // the centre had them (until 2026-11-26).
                     var folder = target.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? target[5..] : target;
+                    if (!target.StartsWith("file:", StringComparison.OrdinalIgnoreCase) && target.Contains("://", StringComparison.Ordinal))
+                    {
+                        throw new UsageException($"--centre: '{target}' is not an http(s) URL (and not a drop folder)");
+                    }
+
+                    if (!Directory.Exists(folder))
+                    {
+                        throw new UsageException($"--centre: no such drop folder '{folder}' (the centre's URL starts with http:// or https://)");
+                    }
+
                     sent = core.Upload(new FolderBatchSink(folder));
                 }
 

@@ -37,13 +37,16 @@ internal sealed class TerminalSession : IDisposable
 
     public SoftPsam? Psam { get; }
 
-    public static TerminalSession Open(CliContext context, TerminalOptions options, DeviceKind kind, string? cardFile, string? psamFile, ushort line, uint? deviceId = null)
+    public static TerminalSession Open(CliContext context, TerminalOptions options, DeviceKind kind, string? cardFile, string? psamFile, ushort line, uint? deviceId = null, string? lineOption = null)
     {
         var psam = psamFile is null ? null : CardFiles.LoadPsam(psamFile, "--psam");
         var card = cardFile is null ? null : CardFiles.LoadCard(cardFile, "--card");
-        var id = deviceId ?? options.DeviceId ?? (psam is null
-            ? throw new UsageException("--device-id: needed for a terminal without a PSAM")
-            : unchecked((uint)(psam.Terminal.Value & 0xFFFF_FFFF)));
+        // The id only names the default folder and installs a new one: an installed --data folder knows its device.
+        uint id = deviceId ?? options.DeviceId ?? (psam is not null
+            ? unchecked((uint)(psam.Terminal.Value & 0xFFFF_FFFF))
+            : options.Data is not null && TerminalCore.IsInstalled(options.Data)
+                ? 0u
+                : throw new UsageException("--device-id: needed for a terminal without a PSAM"));
         var directory = options.Data ?? Path.Combine("data", "terminals", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         try
         {
@@ -69,6 +72,14 @@ internal sealed class TerminalSession : IDisposable
             {
                 core.Dispose();
                 throw new UsageException($"--data: {directory} holds a {core.Config.Kind} terminal, not a {kind}");
+            }
+
+            // The line (bus route, taxi vehicle, door) is fixed when the folder is installed; a different one named on a
+            // later command was silently ignored until 2026-11-26 (a tap with --route 9 was charged as the installed route).
+            if (lineOption is not null && core.Config.Line != line)
+            {
+                core.Dispose();
+                throw new UsageException($"{lineOption} {line}: the {kind} terminal in {directory} is installed on line {core.Config.Line}");
             }
 
             return new TerminalSession(core, card, cardFile, psam, psamFile);

@@ -78,9 +78,13 @@ public sealed class MerchantPos(PurchaseTerminal terminal)
     }
 
     /// <summary>End-of-day totals of a local calendar day: sales, gross, discounts, net.</summary>
-    public DayTotals Totals(DateOnly day)
+    public DayTotals Totals(DateOnly day) => Totals(Terminal.Core, day);
+
+    /// <summary>A day's totals from a POS terminal's journal alone (no PSAM needed).</summary>
+    public static DayTotals Totals(TerminalCore core, DateOnly day)
     {
-        var sales = Terminal.Core.AllRecords.Where(r => r.IsPurchase && DateOnly.FromDateTime(r.DateTime.Value) == day).ToList();
+        ArgumentNullException.ThrowIfNull(core);
+        var sales = core.AllRecords.Where(r => r.IsPurchase && DateOnly.FromDateTime(r.DateTime.Value) == day).ToList();
         return new DayTotals(day, sales.Count, sales.Sum(r => r.FullFareFen), sales.Sum(r => r.FullFareFen - r.AmountFen), sales.Sum(r => r.AmountFen));
     }
 }
