@@ -228,6 +228,17 @@ public sealed class ClearingService
                 $"device {header.DeviceId} is registered as {device.Kind} of operator {device.OperatorId}, the header says {header.DeviceKind} of operator {header.OperatorId}");
         }
 
+        // The records carry the PSAM's terminal number and are checked against the header's, so a header that names a PSAM
+        // must name the one registered for the device: else a device could clear records made with another device's PSAM
+        // (a bus validator's taps as a shop's sales) under its own merchant. A header without one (an empty batch, a taxi
+        // collector's, whose records are checked against its company's meters) and a device registered without a PSAM
+        // (a door reader) are left to the record-level terminal check.
+        if (device.PsamTerminal != default && header.PsamTerminal != default && device.PsamTerminal != header.PsamTerminal)
+        {
+            return Refuse(writer, file, template, FileRefusal.DeviceMismatch,
+                $"device {header.DeviceId} is registered with PSAM terminal {device.PsamTerminal}, the header says {header.PsamTerminal}");
+        }
+
         if (prepared.BodyError is { } e)
         {
             return Refuse(writer, file, template, e.Field == "file MAC" ? FileRefusal.BadFileMac : FileRefusal.Malformed, e.Message);

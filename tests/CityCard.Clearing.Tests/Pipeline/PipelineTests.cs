@@ -301,6 +301,37 @@ public sealed class PipelineTests(PostgresServer server)
         Assert.Equal(5_000, world.Card(card).ShadowBalanceFen);
     }
 
+    // A shop's POS uploading, under its own device id and upload key, records made with the bus validator's PSAM: its
+    // header names that PSAM, which is not the one registered for the shop's device.
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Ingest_RecordsMadeWithAnotherDevicesPsam_RefusedAsDeviceMismatch_NothingPosted(string engine)
+    {
+        using var world = NewWorld(engine);
+        var card = world.SellCard(5_000);
+        var header = new Records.Batches.BatchHeader
+        {
+            DeviceKind = DeviceKind.MerchantPos,
+            DeviceId = ShopDevice,
+            PsamTerminal = BusTerminal,
+            BatchNumber = 1,
+            CreatedUtc = world.Clock.Now,
+            OperatorId = Shop,
+            ParameterVersion = 1,
+        };
+        var file = Records.Batches.BatchCodec.Write(header, [card.Purchase(1_000, BusTerminal, Shop, At(8))], Records.Batches.UploadKeys.Derive(world.Keys, ShopDevice));
+
+        var result = world.Clearing.Ingest(file);
+        var own = world.Ingest(ShopDevice, 2, card.Purchase(1_000, ShopTerminal, Shop, At(9)));
+
+        Assert.Equal(FileRefusal.DeviceMismatch, result.Receipt.Refusal);
+        Assert.Contains($"registered with PSAM terminal {ShopTerminal}, the header says {BusTerminal}", result.Receipt.Message, StringComparison.Ordinal);
+        Assert.Equal(0, result.Receipt.Totals.Accepted);
+        Assert.Equal(1, own.Receipt.Totals.Accepted);
+        Assert.Equal(4_000, world.Card(card).ShadowBalanceFen);
+        AssertAuditOk(world);
+    }
+
     [Theory]
     [MemberData(nameof(Engines))]
     public void Ingest_SameBatchTwice_SameReceiptNothingPostedTwice(string engine)
