@@ -23,7 +23,9 @@ public static class SimulationRunner
         var checks = new List<IReadOnlyList<SimulationCheck>>();
         for (var day = 0; day < days; day++)
         {
-            var report = simulation.RunDay(day, progress is null ? null : new Progress<(string Stage, double Fraction)>(p => progress.Report(($"day {day + 1}/{days}: {p.Stage}", p.Fraction))));
+            // Passed on where it is reported (Progress<T> would post it to the thread pool, to arrive after the run).
+            var dayNumber = day + 1;
+            var report = simulation.RunDay(day, progress is null ? null : new DayProgress(progress, $"day {dayNumber}/{days}: "));
             reports.Add(report);
             checks.Add(simulation.Check(report));
         }
@@ -43,5 +45,11 @@ public static class SimulationRunner
             RevenueByOperator = simulation.RevenueByOperator,
             Elapsed = watch.Elapsed,
         };
+    }
+
+    // A day's stages, reported to the run's progress with the day in front, on the reporting thread.
+    private sealed class DayProgress(IProgress<(string Stage, double Fraction)> run, string prefix) : IProgress<(string Stage, double Fraction)>
+    {
+        public void Report((string Stage, double Fraction) value) => run.Report((prefix + value.Stage, value.Fraction));
     }
 }

@@ -55,15 +55,18 @@ internal sealed class BatchProcessor
     /// carried one, then cards read committed on another connection. The carried cards take precedence over both, the
     /// step's over the committed; a card in none is read by the writer.
     /// </param>
+    /// <param name="deviceHasPsam">Whether the uploading device is registered with a PSAM (from the file checks).</param>
     public BatchProcessor(
         IClearingWriter writer,
         ClearingOptions options,
         BatchHeader header,
         Carry? carried = null,
         Action? beforeRead = null,
-        (IReadOnlyDictionary<Asn, CardAccount> Step, IReadOnlyDictionary<Asn, CardAccount> Committed)? known = null)
+        (IReadOnlyDictionary<Asn, CardAccount> Step, IReadOnlyDictionary<Asn, CardAccount> Committed)? known = null,
+        bool deviceHasPsam = true)
     {
         this.known = known;
+        this.deviceHasPsam = deviceHasPsam;
         this.writer = writer;
         this.options = options;
         this.header = header;
@@ -291,7 +294,7 @@ internal sealed class BatchProcessor
             return ReasonCode.CardMismatch;
         }
 
-        if (!TerminalBelongs(record.Terminal))
+        if (!TerminalBelongs(record.Terminal) || (record.Kind != RecordKind.Access && !MakesTransactions()))
         {
             return ReasonCode.UnknownTerminal;
         }
@@ -648,6 +651,14 @@ internal sealed class BatchProcessor
 
         list.Add(prior);
     }
+
+    // Purchases and loads need a PSAM: a device registered without one (a door reader) clears access events only, so it
+    // cannot pass off records made with another device's PSAM, named in its own header, as its own. A taxi collector
+    // has none of its own either; its records are its company's meters', checked by TerminalBelongs. (Known from the file
+    // checks, which read the device: a read here would wait for the previous file's write.)
+    private bool MakesTransactions() => deviceHasPsam || header.DeviceKind == DeviceKind.TaxiCollector;
+
+    private readonly bool deviceHasPsam;
 
     private bool TerminalBelongs(TerminalId terminal)
     {

@@ -184,13 +184,13 @@ public sealed class ClearingService
 
     private IngestResult IngestLocked(IClearingWriter writer, PreparedBatch prepared, DateTimeOffset now)
     {
-        if (CheckFile(writer, prepared, now, out var template) is { } answer)
+        if (CheckFile(writer, prepared, now, out var template, out var device) is { } answer)
         {
             return answer;
         }
 
         var header = prepared.Header!;
-        var processor = new BatchProcessor(writer, options, header);
+        var processor = new BatchProcessor(writer, options, header, deviceHasPsam: device!.PsamTerminal != default);
         var write = processor.Process(prepared, template, template.BusinessDate!.Value);
         writer.SaveBatch(write);
         return new IngestResult(write.Receipt, Replayed: false);
@@ -200,8 +200,9 @@ public sealed class ClearingService
     /// The file-level checks in their order (docs/clearing.md "File level"): the answer for a refused or replayed file
     /// (a refusal is stored), or null when its records are to be cleared, with the receipt template for them.
     /// </summary>
-    internal static IngestResult? CheckFile(IClearingWriter writer, PreparedBatch prepared, DateTimeOffset now, out BatchReceipt template)
+    internal static IngestResult? CheckFile(IClearingWriter writer, PreparedBatch prepared, DateTimeOffset now, out BatchReceipt template, out Device? device)
     {
+        device = null;
         var file = prepared.File;
         var calendar = Settings.Calendar(writer);
         template = new BatchReceipt { FileSha256 = prepared.Sha256, Status = BatchStatus.Cleared, ReceivedUtc = now };
@@ -211,7 +212,7 @@ public sealed class ClearingService
         }
 
         template = template with { DeviceId = header.DeviceId, BatchNumber = header.BatchNumber, BusinessDate = calendar.DayOf(header.CreatedUtc) };
-        var device = writer.FindDevice(header.DeviceId);
+        device = writer.FindDevice(header.DeviceId);
         if (device is null)
         {
             return Refuse(writer, file, template, FileRefusal.UnknownDevice, $"device {header.DeviceId} is not registered");

@@ -82,12 +82,12 @@ internal sealed class TransactionGroup(
             WriteDecided();
         }
 
-        if (ClearingService.CheckFile(writer, prepared, receivedUtc, out var template) is { } answer)
+        if (ClearingService.CheckFile(writer, prepared, receivedUtc, out var template, out var device) is { } answer)
         {
             return answer;
         }
 
-        var processor = new BatchProcessor(writer, service.Options, header!, carry, WaitForWrite, committed is null ? null : (stepCards, committed));
+        var processor = new BatchProcessor(writer, service.Options, header!, carry, WaitForWrite, committed is null ? null : (stepCards, committed), device!.PsamTerminal != default);
         var write = processor.Process(prepared, template, template.BusinessDate!.Value, afterPrefetch: StartWritingDecided);
         decided = write;
         carry = processor.CarryOver();

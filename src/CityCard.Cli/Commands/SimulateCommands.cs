@@ -105,7 +105,9 @@ internal static class SimulateCommands
         context.Error.WriteLine($"citycard: simulating {days} day(s) of '{city.Name}' ({city.Cards:N0} cards), seed {seed}, centre on {DatabaseUrl.Parse(url).Description}");
         var lastStage = string.Empty;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var progress = new Progress<(string Stage, double Fraction)>(p =>
+        // Reported where it happens, not posted to the thread pool as Progress<T> does: a line posted late could be written
+        // after the command returned and its output was closed.
+        var progress = new InlineProgress<(string Stage, double Fraction)>(p =>
         {
             if (!json && p.Stage != lastStage)
             {
@@ -301,5 +303,19 @@ internal static class SimulateCommands
             },
             ["days"] = days,
         };
+    }
+
+    // Calls the handler on the reporting thread, one report at a time.
+    private sealed class InlineProgress<T>(Action<T> handler) : IProgress<T>
+    {
+        private readonly Lock gate = new();
+
+        public void Report(T value)
+        {
+            lock (gate)
+            {
+                handler(value);
+            }
+        }
     }
 }

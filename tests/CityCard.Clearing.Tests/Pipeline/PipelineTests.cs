@@ -332,6 +332,38 @@ public sealed class PipelineTests(PostgresServer server)
         AssertAuditOk(world);
     }
 
+    // A device registered without a PSAM (a door reader) has no PSAM of its own to compare a header with: its purchases
+    // are refused record by record, its access events are not.
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Ingest_PurchaseFromADeviceWithoutAPsam_RejectedAsUnknownTerminal_NothingPosted(string engine)
+    {
+        using var world = NewWorld(engine);
+        var card = world.SellCard(5_000);
+        const uint Door = 77;
+        world.Registry.AddDevice(Door, DeviceKind.DoorReader, Shop, default);
+        var header = new Records.Batches.BatchHeader
+        {
+            DeviceKind = DeviceKind.DoorReader,
+            DeviceId = Door,
+            PsamTerminal = BusTerminal,
+            BatchNumber = 1,
+            CreatedUtc = world.Clock.Now,
+            OperatorId = Shop,
+            ParameterVersion = 1,
+        };
+        var file = Records.Batches.BatchCodec.Write(header, [card.Purchase(1_000, BusTerminal, Shop, At(8))], Records.Batches.UploadKeys.Derive(world.Keys, Door));
+
+        var result = world.Clearing.Ingest(file);
+
+        Assert.Null(result.Receipt.Refusal);
+        Assert.Equal(1, result.Receipt.Totals.Rejected);
+        Assert.Equal(0, result.Receipt.Totals.Accepted);
+        Assert.Equal(ReasonCode.UnknownTerminal, Assert.Single(Outcomes(world, card)));
+        Assert.Equal(5_000, world.Card(card).ShadowBalanceFen);
+        AssertAuditOk(world);
+    }
+
     [Theory]
     [MemberData(nameof(Engines))]
     public void Ingest_SameBatchTwice_SameReceiptNothingPostedTwice(string engine)
