@@ -309,17 +309,7 @@ public sealed class PipelineTests(PostgresServer server)
     {
         using var world = NewWorld(engine);
         var card = world.SellCard(5_000);
-        var header = new Records.Batches.BatchHeader
-        {
-            DeviceKind = DeviceKind.MerchantPos,
-            DeviceId = ShopDevice,
-            PsamTerminal = BusTerminal,
-            BatchNumber = 1,
-            CreatedUtc = world.Clock.Now,
-            OperatorId = Shop,
-            ParameterVersion = 1,
-        };
-        var file = Records.Batches.BatchCodec.Write(header, [card.Purchase(1_000, BusTerminal, Shop, At(8))], Records.Batches.UploadKeys.Derive(world.Keys, ShopDevice));
+        var file = BatchWithBusPsam(world, DeviceKind.MerchantPos, ShopDevice, card.Purchase(1_000, BusTerminal, Shop, At(8)));
 
         var result = world.Clearing.Ingest(file);
         var own = world.Ingest(ShopDevice, 2, card.Purchase(1_000, ShopTerminal, Shop, At(9)));
@@ -342,17 +332,7 @@ public sealed class PipelineTests(PostgresServer server)
         var card = world.SellCard(5_000);
         const uint Door = 77;
         world.Registry.AddDevice(Door, DeviceKind.DoorReader, Shop, default);
-        var header = new Records.Batches.BatchHeader
-        {
-            DeviceKind = DeviceKind.DoorReader,
-            DeviceId = Door,
-            PsamTerminal = BusTerminal,
-            BatchNumber = 1,
-            CreatedUtc = world.Clock.Now,
-            OperatorId = Shop,
-            ParameterVersion = 1,
-        };
-        var file = Records.Batches.BatchCodec.Write(header, [card.Purchase(1_000, BusTerminal, Shop, At(8))], Records.Batches.UploadKeys.Derive(world.Keys, Door));
+        var file = BatchWithBusPsam(world, DeviceKind.DoorReader, Door, card.Purchase(1_000, BusTerminal, Shop, At(8)));
 
         var result = world.Clearing.Ingest(file);
 
@@ -363,6 +343,23 @@ public sealed class PipelineTests(PostgresServer server)
         Assert.Equal(5_000, world.Card(card).ShadowBalanceFen);
         AssertAuditOk(world);
     }
+
+    // Batch 1 of a device of the shop's operator, signed with the device's own upload key, whose header names the bus
+    // validator's PSAM (the records were made with it).
+    private static byte[] BatchWithBusPsam(World world, DeviceKind kind, uint deviceId, params TransactionRecord[] records) =>
+        Records.Batches.BatchCodec.Write(
+            new Records.Batches.BatchHeader
+            {
+                DeviceKind = kind,
+                DeviceId = deviceId,
+                PsamTerminal = BusTerminal,
+                BatchNumber = 1,
+                CreatedUtc = world.Clock.Now,
+                OperatorId = Shop,
+                ParameterVersion = 1,
+            },
+            records,
+            Records.Batches.UploadKeys.Derive(world.Keys, deviceId));
 
     [Theory]
     [MemberData(nameof(Engines))]
