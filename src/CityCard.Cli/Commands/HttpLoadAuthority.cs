@@ -42,8 +42,8 @@ internal sealed class HttpLoadAuthority(HttpClient client, Uri centre, uint devi
         });
         if (!ok)
         {
-            // The centre's own reason for the clerk (until 2026-11-26 every refusal — a revoked outlet, a blacklisted
-            // card, a wrong URL — read only "The centre declined the load").
+            // The centre's own reason for the clerk: a revoked outlet, a blacklisted card and a wrong URL need different
+            // remedies, and the terminal's own result says only that the load was declined.
             Log?.WriteLine($"--centre {centre}: the centre refused the load ({Problem((status, answer))}); nothing was loaded");
             return LoadAuthorization.Refuse(answer.Contains("MAC1", StringComparison.OrdinalIgnoreCase) ? LoadDecision.Mac1Invalid : LoadDecision.Declined);
         }
@@ -105,7 +105,7 @@ internal sealed class HttpLoadAuthority(HttpClient client, Uri centre, uint devi
         catch (HttpRequestException e)
         {
             // At the confirmation the card has already been credited: the load stays pending in the journal and is
-            // finished when the same card is presented again (until 2026-11-26 this also said "nothing was loaded").
+            // finished when the same card is presented again, so "nothing was loaded" would be wrong here.
             throw new CliFailure(path.EndsWith("confirm", StringComparison.Ordinal)
                 ? $"--centre {centre}: cannot reach the centre to confirm the load ({e.Message}); present the same card again when the centre answers (it will be loaded once)"
                 : $"--centre {centre}: cannot reach the centre ({e.Message}); nothing was loaded", e);

@@ -358,7 +358,7 @@ internal static partial class TerminalCommands
                 }
                 catch (TerminalException e)
                 {
-                    // A malformed bill file (until 2026-11-26 an unhandled exception with its stack trace, exit 134).
+                    // A malformed bill file is the operator's to fix: named, without a stack trace.
                     throw new CliFailure(e.Message, e);
                 }
 
@@ -459,7 +459,7 @@ internal static partial class TerminalCommands
                 {
                     // A drop folder must already be there: anything else (a mistyped URL such as htp://… or
                     // 127.0.0.1:5080) would otherwise become a new folder, and the batches would move to sent/ as if
-                    // the centre had them (until 2026-11-26).
+                    // the centre had them.
                     var folder = target.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? target[5..] : target;
                     if (!target.StartsWith("file:", StringComparison.OrdinalIgnoreCase) && target.Contains("://", StringComparison.Ordinal))
                     {

@@ -75,7 +75,7 @@ internal sealed class TerminalSession : IDisposable
             }
 
             // The line (bus route, taxi vehicle, door) is fixed when the folder is installed; a different one named on a
-            // later command was silently ignored until 2026-11-26 (a tap with --route 9 was charged as the installed route).
+            // later command is refused rather than ignored, since a tap would be charged the installed line's fare.
             if (lineOption is not null && core.Config.Line != line)
             {
                 core.Dispose();
